@@ -1,0 +1,1 @@
+"""The AWS services: one package each, uniform layout (errors, schema, domain, operations)."""

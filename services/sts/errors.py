@@ -1,0 +1,34 @@
+"""STS errors (Query protocol)."""
+from simulator.errors import AwsError
+
+
+class ValidationError(AwsError):
+    pass
+
+
+class InvalidAction(AwsError):
+    pass
+
+
+class MalformedQueryString(AwsError):
+    status = 404
+
+
+class AccessDenied(AwsError):
+    status = 403
+
+
+class ExpiredTokenException(AwsError):
+    code = "ExpiredTokenException"
+
+
+class MalformedPolicyDocument(AwsError):
+    code = "MalformedPolicyDocument"
+
+
+class PackedPolicyTooLarge(AwsError):
+    code = "PackedPolicyTooLarge"
+
+
+class RegionDisabledException(AwsError):
+    status = 403

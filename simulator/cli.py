@@ -1,0 +1,135 @@
+"""The ``awsbox`` command."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from . import __version__
+from .config import Config
+
+DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
+
+
+def _env(name: str, default=None):
+    return os.environ.get(f"AWSBOX_{name}", default)
+
+
+def _env_bool(name: str) -> bool:
+    return _env(name, "").lower() in ("1", "true", "yes", "on")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="awsbox", description="KMS, S3, IAM and STS on one local endpoint.")
+    parser.add_argument("--version", action="version", version=f"awsbox {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the simulator")
+    serve.add_argument("--host", default=_env("HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(_env("PORT", "4566")))
+    where = serve.add_mutually_exclusive_group()
+    where.add_argument("--data-dir", default=_env("DATA_DIR", "./.awsbox"), help="where state lives (default ./.awsbox)")
+    where.add_argument("--in-memory", action="store_true", default=_env_bool("IN_MEMORY"), help="a throwaway store")
+    serve.add_argument("--auth", choices=["enforce", "permissive"], default=_env("AUTH", "enforce"))
+    serve.add_argument("--iam", choices=["enforce", "audit", "off"], default=_env("IAM", "enforce"))
+    serve.add_argument("--region", default=_env("REGION", "us-east-1"))
+    serve.add_argument("--admin-token", default=_env("ADMIN_TOKEN"))
+    serve.add_argument("--workers", type=int, default=int(_env("WORKERS", "2")))
+    serve.add_argument("--threads", type=int, default=int(_env("THREADS", "8")))
+    serve.add_argument("--restore-speedup", type=float, default=float(_env("RESTORE_SPEEDUP", "1")),
+                       help="divide Glacier restore delays by this (labs)")
+    serve.add_argument("--seed", default=_env("SEED"), help="a seed file declaring the starting world")
+    serve.add_argument("--log-level", default=_env("LOG_LEVEL", "info"))
+
+    for name, help_text in (("reset", "forget everything on a running server (or one --account)"),):
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--endpoint", default=_env("ENDPOINT", DEFAULT_ENDPOINT))
+        sub.add_argument("--admin-token", default=_env("ADMIN_TOKEN"))
+        sub.add_argument("--account")
+
+    accounts = commands.add_parser("accounts", help="create or list accounts on a running server")
+    accounts_commands = accounts.add_subparsers(dest="accounts_command", required=True)
+    create = accounts_commands.add_parser("create")
+    create.add_argument("name")
+    listing = accounts_commands.add_parser("list")
+    for sub in (create, listing):
+        sub.add_argument("--endpoint", default=_env("ENDPOINT", DEFAULT_ENDPOINT))
+        sub.add_argument("--admin-token", default=_env("ADMIN_TOKEN"))
+    return parser
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "reset":
+        body = {"account": args.account} if args.account else {}
+        print(json.dumps(_control(args, "POST", "/_awsbox/reset", body)))
+        return 0
+    if args.command == "accounts":
+        if args.accounts_command == "create":
+            print(json.dumps(_control(args, "POST", "/_awsbox/accounts", {"name": args.name}), indent=2))
+        else:
+            print(json.dumps(_control(args, "GET", "/_awsbox/accounts"), indent=2))
+        return 0
+    return 2
+
+
+def _serve(args) -> int:
+    from .server import serve
+
+    config = Config(
+        host=args.host,
+        port=args.port,
+        data_dir=None if args.in_memory else args.data_dir,
+        in_memory=args.in_memory,
+        auth=args.auth,
+        iam=args.iam,
+        region=args.region,
+        admin_token=args.admin_token,
+        workers=args.workers,
+        threads=args.threads,
+        restore_speedup=args.restore_speedup,
+        seed=args.seed,
+        log_level=args.log_level,
+    )
+
+    def banner():
+        print(
+            f"awsbox {__version__} ready\n"
+            f"  endpoint:   http://{args.host}:{args.port}\n"
+            f"  region:     {config.region}\n"
+            f"  account id: {config.default_account}\n"
+            f"  root keys:  AWS_ACCESS_KEY_ID={config.root_access_key_id} AWS_SECRET_ACCESS_KEY={config.root_secret_access_key}\n"
+            f"  store:      {'in memory (throwaway)' if config.in_memory else Path(config.data_dir).resolve()}\n"
+            f"  auth:       {config.auth}   iam: {config.iam}",
+            flush=True,
+        )
+
+    serve(config, banner)
+    return 0
+
+
+def _control(args, method: str, path: str, body: dict | None = None) -> dict:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(args.endpoint.rstrip("/") + path, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    if args.admin_token:
+        request.add_header("Authorization", f"Bearer {args.admin_token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        sys.stderr.write(error.read().decode("utf-8", "replace") + "\n")
+        raise SystemExit(1)
+    except urllib.error.URLError as error:
+        sys.stderr.write(f"awsbox: cannot reach {args.endpoint}: {error.reason}\n")
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""Services and their operations.
+
+A service is declared once with its botocore model; its operations are plain
+functions ``handler(ctx, params) -> dict`` registered with ``@service.operation``.
+The function's name is the operation's name in snake_case and is matched against
+botocore's model, so the list of implemented operations is derived, never kept
+by hand, and a misspelt handler fails at import.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .errors import AwsError
+from .protocols.models import service_model
+
+_SERVICES: dict[str, "Service"] = {}
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+class Service:
+    def __init__(
+        self,
+        name: str,
+        *,
+        validation_error: type[AwsError],
+        unknown_operation: type[AwsError],
+        malformed_body: type[AwsError] | None = None,
+        model_name: str | None = None,
+        signing_name: str | None = None,
+        global_service: bool = False,
+    ):
+        self.name = name
+        self.model = service_model(model_name or name)
+        self.protocol = self.model.protocol
+        self.signing_name = signing_name or self.model.signing_name or name
+        # The error raised when input breaks the model's shape (KMS
+        # ValidationException, IAM ValidationError, S3 InvalidArgument...).
+        self.validation_error = validation_error
+        # A body that does not parse (bad JSON, bad XML); defaults to the
+        # validation error.
+        self.malformed_body = malformed_body or validation_error
+        self.unknown_operation = unknown_operation
+        self.global_service = global_service  # IAM: one region for all
+        self.handlers: dict[str, Callable] = {}
+        self._by_normal = {_normal(op): op for op in self.model.operation_names}
+        _SERVICES[name] = self
+
+    def operation(self, fn: Callable) -> Callable:
+        op = self._by_normal.get(_normal(fn.__name__))
+        if op is None:
+            raise LookupError(f"{self.name} has no operation named like {fn.__name__!r}")
+        if op in self.handlers:
+            raise LookupError(f"{self.name}.{op} registered twice")
+        self.handlers[op] = fn
+        return fn
+
+    def implemented(self) -> list[str]:
+        return sorted(self.handlers)
+
+    def operation_model(self, name: str):
+        return self.model.operation_model(name)
+
+
+def services() -> dict[str, Service]:
+    return dict(_SERVICES)
+
+
+def service(name: str) -> Service:
+    return _SERVICES[name]
