@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--admin-token", default=_env("ADMIN_TOKEN"))
         sub.add_argument("--account")
 
+    coverage = commands.add_parser("coverage", help="print (or --write) the operation coverage table")
+    coverage.add_argument("--write", action="store_true", help="write docs/coverage.md")
+
     accounts = commands.add_parser("accounts", help="create or list accounts on a running server")
     accounts_commands = accounts.add_subparsers(dest="accounts_command", required=True)
     create = accounts_commands.add_parser("create")
@@ -69,6 +72,14 @@ def main(argv=None) -> int:
     if args.command == "reset":
         body = {"account": args.account} if args.account else {}
         print(json.dumps(_control(args, "POST", "/_awsbox/reset", body)))
+        return 0
+    if args.command == "coverage":
+        from . import coverage
+
+        if args.write:
+            coverage.write()
+        else:
+            print(coverage.render(), end="")
         return 0
     if args.command == "accounts":
         if args.accounts_command == "create":

@@ -50,6 +50,9 @@ class AwsboxServer(BaseApplication):
             "errorlog": "-",
             "accesslog": None,
             "proc_name": "awsbox",
+            # Several servers run side by side (a class, a test suite): no
+            # shared control socket in the home directory.
+            "control_socket_disable": True,
             "when_ready": lambda arbiter: banner and banner(),
             "on_exit": lambda arbiter: simulator.close(),
         }

@@ -1,0 +1,375 @@
+"""The REST-XML protocol (S3): the operation is found from the method, the
+path, the query keys and a few headers; input members come from URI labels,
+headers, the query string and an XML (or raw, streamed) payload; outputs go
+to the status code, headers and an XML document or a streamed body."""
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import re
+from urllib.parse import parse_qsl, unquote
+
+from lxml import etree
+from werkzeug.wrappers import Response
+from werkzeug.wsgi import FileWrapper
+
+from . import shapes, xml_shapes
+from .protocol import Protocol, nodes
+from .shapes import BadValue
+
+S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
+MALFORMED_XML = "The XML you provided was not well-formed or did not validate against our published schema"
+# Request documents (policies, lifecycle rules, delete lists...) are small;
+# S3's own limits are far below this.
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+_STREAM_CHUNK = 64 * 1024
+
+# The root element of output documents that have no payload member. AWS's
+# Smithy models name these roots (@xmlName) but botocore's JSON drops them;
+# Get* outputs share the root of their Put* input payload and are derived
+# from the model (see _root_name), the rest are listed here.
+_OUTPUT_ROOTS = {
+    "CompleteMultipartUploadOutput": "CompleteMultipartUploadResult",
+    "CreateMultipartUploadOutput": "InitiateMultipartUploadResult",
+    "CreateSessionOutput": "CreateSessionResult",
+    "DeleteObjectsOutput": "DeleteResult",
+    "GetBucketLocationOutput": "LocationConstraint",
+    "GetObjectAttributesOutput": "GetObjectAttributesResponse",
+    "ListBucketAnalyticsConfigurationsOutput": "ListBucketAnalyticsConfigurationResult",
+    "ListBucketIntelligentTieringConfigurationsOutput": "ListBucketIntelligentTieringConfigurationsOutput",
+    "ListBucketInventoryConfigurationsOutput": "ListInventoryConfigurationsResult",
+    "ListBucketMetricsConfigurationsOutput": "ListMetricsConfigurationsResult",
+    "ListBucketsOutput": "ListAllMyBucketsResult",
+    "ListDirectoryBucketsOutput": "ListAllMyDirectoryBucketsResult",
+    "ListMultipartUploadsOutput": "ListMultipartUploadsResult",
+    "ListObjectVersionsOutput": "ListVersionsResult",
+    "ListObjectsOutput": "ListBucketResult",
+    "ListObjectsV2Output": "ListBucketResult",
+    "ListPartsOutput": "ListPartsResult",
+}
+
+
+class _Route:
+    """How to recognise one operation's requests."""
+
+    __slots__ = ("operation", "path", "labels", "query", "discriminators", "preference")
+
+    def __init__(self, model, operation: str):
+        op = model.operation_model(operation)
+        uri_path, _, uri_query = op.http["requestUri"].partition("?")
+        self.operation = operation
+        self.labels: dict[str, str] = {}  # regex group -> member name
+        pattern, pos = [], 0
+        for m in re.finditer(r"\{(\w+)(\+?)\}", uri_path):
+            pattern.append(re.escape(uri_path[pos:m.start()]))
+            group = f"g{len(self.labels)}"
+            self.labels[group] = m.group(1)
+            pattern.append(f"(?P<{group}>.+)" if m.group(2) else f"(?P<{group}>[^/]+)")
+            pos = m.end()
+        pattern.append(re.escape(uri_path[pos:]))
+        if uri_path.endswith("}") and not uri_path.endswith("+}"):
+            pattern.append("/?")  # "/bucket/" addresses the bucket too
+        self.path = re.compile("".join(pattern))
+        # Literal query keys ("?tagging", "?list-type=2"); "x-id" is only
+        # an SDK hint, never a discriminator.
+        self.query = {k: v for k, v in parse_qsl(uri_query, keep_blank_values=True) if k != "x-id"}
+        n, _ = shapes.operation_nodes(model, operation)
+        fields = n.fields if n is not None else {}
+        # Required headers and query members tell apart operations sharing a
+        # path: CopyObject (x-amz-copy-source) from PutObject, UploadPart
+        # (partNumber, uploadId) from PutObject, ListParts from GetObject.
+        self.discriminators = tuple((f.location, f.wire.lower() if f.location == "header" else f.wire)
+                                    for key, f in fields.items()
+                                    if key in n.required and f.location in ("header", "querystring"))
+        # Among equals, prefer current operations to deprecated ones
+        # (GetBucketLifecycle) and general-purpose to directory-bucket ones
+        # (ListBuckets over ListDirectoryBuckets).
+        express = any(p.name == "UseS3ExpressControlEndpoint" for p in op.static_context_parameters)
+        self.preference = (not op.deprecated, not express)
+
+    def score(self, headers: dict, args: dict):
+        for k, v in self.query.items():
+            if k not in args or (v and args[k] != v):
+                return None
+        present = sum(1 for location, name in self.discriminators
+                      if name in (headers if location == "header" else args))
+        missing = len(self.discriminators) - present
+        return (len(self.query), -missing, present) + self.preference
+
+
+@functools.lru_cache(maxsize=None)
+def _routes(model) -> dict:
+    by_method: dict[str, list] = {}
+    for operation in model.operation_names:
+        route = _Route(model, operation)
+        by_method.setdefault(model.operation_model(operation).http["method"], []).append(route)
+    return by_method
+
+
+@functools.lru_cache(maxsize=None)
+def _route(model, operation: str) -> _Route:
+    return next(r for r in _routes(model)[model.operation_model(operation).http["method"]]
+                if r.operation == operation)
+
+
+class _Plan:
+    """Where each input member of one operation comes from, by wire name."""
+
+    __slots__ = ("route", "headers", "prefixes", "query", "query_names")
+
+    def __init__(self, model, operation: str):
+        n, _ = shapes.operation_nodes(model, operation)
+        self.route = _route(model, operation)
+        self.headers = {f.wire.lower(): (key, f) for key, f in n.fields.items() if f.location == "header"}
+        self.prefixes = tuple((f.wire.lower(), key) for key, f in n.fields.items() if f.location == "headers")
+        self.query = tuple((key, f) for key, f in n.fields.items() if f.location == "querystring")
+        self.query_names = frozenset(f.wire for _, f in self.query)
+
+
+@functools.lru_cache(maxsize=None)
+def _plan(model, operation: str) -> _Plan:
+    return _Plan(model, operation)
+
+
+def _headers(request) -> dict:
+    # HTTP header names are case-insensitive; S3 stores metadata names
+    # lowercased, as AWS does.
+    return {name.lower(): value for name, value in request.headers.items()}
+
+
+@functools.lru_cache(maxsize=None)
+def _root_name(model, operation: str) -> str:
+    output = model.operation_model(operation).output_shape
+    if output.name in _OUTPUT_ROOTS:
+        return _OUTPUT_ROOTS[output.name]
+    put = "Put" + operation[3:]
+    if operation.startswith("Get") and put in model.operation_names:
+        request = model.operation_model(put).input_shape
+        payload = request.serialization.get("payload")
+        if payload:
+            return request.members[payload].serialization.get("name", payload)
+    return output.name
+
+
+def _host_id(request_id: str) -> str:
+    return base64.b64encode(hashlib.sha256(request_id.encode()).digest() * 2).decode()
+
+
+def _decode_label(text: str) -> str:
+    # Exact percent-decoding: '+' is a plus sign in a path, never a space.
+    return unquote(text, errors="strict")
+
+
+class RestXmlProtocol(Protocol):
+    def operation_name(self, service, request, path):
+        headers, args = _headers(request), request.args.to_dict()
+        best, best_score = None, None
+        for route in _routes(service.model).get(request.method, ()):
+            if route.path.fullmatch(path):
+                score = route.score(headers, args)
+                if score is not None and (best_score is None or score > best_score):
+                    best, best_score = route, score
+        if best is None:
+            segments = path.strip("/").split("/", 1)
+            kind = "SERVICE" if not segments[0] else "OBJECT" if len(segments) > 1 else "BUCKET"
+            raise service.unknown_operation("The specified method is not allowed against this resource.",
+                                            Method=request.method, ResourceType=kind)
+        return best.operation
+
+    def parse(self, service, operation, request, path, body):
+        n, _ = nodes(service, operation)
+        if n is None:
+            return {}
+        plan = _plan(service.model, operation)
+        params = {}
+        match = plan.route.path.fullmatch(path)
+        if match:
+            try:
+                for group, key in plan.route.labels.items():
+                    params[key] = _decode_label(match.group(group))
+            except UnicodeDecodeError:
+                raise service.validation_error("The path is not valid UTF-8 once percent-decoded.") from None
+        for name, raw in _headers(request).items():
+            bound = plan.headers.get(name)
+            if bound is not None:
+                value = _header_value(service, bound[1], raw)
+                if value is not None:
+                    params[bound[0]] = value
+            for prefix, key in plan.prefixes:
+                if name.startswith(prefix):
+                    params.setdefault(key, {})[name[len(prefix):]] = raw
+        if plan.query:
+            args = request.args
+            for key, f in plan.query:
+                if f.node.type == "map":
+                    # A querystring map takes every parameter no other member binds.
+                    found = {k: v for k, v in args.items() if k not in plan.query_names}
+                    if found:
+                        params[key] = found
+                elif f.wire in args:
+                    if f.node.type == "list":
+                        params[key] = [_argument(service, f.node.member, v, f.wire) for v in args.getlist(f.wire)]
+                    else:
+                        params[key] = _argument(service, f, args[f.wire], f.wire)
+        self._parse_body(service, n, body, params)
+        missing = [n.fields[key].wire for key in n.required if params.get(key) is None
+                   and n.fields[key].location in ("uri", "header", "querystring")]
+        if missing:
+            raise service.validation_error(f"Missing required parameter: {missing[0]}", ArgumentName=missing[0])
+        return params
+
+    def _parse_body(self, service, n, body, params) -> None:
+        payload = n.payload
+        if payload is not None:
+            f = n.fields[payload]
+            if f.streaming:
+                params[payload] = body
+                return
+            data = _read_document(service, body)
+            if not data:
+                if payload in n.required:
+                    raise service.malformed_body(MALFORMED_XML)
+                return
+            if f.node.type == "structure":
+                params[payload] = self._document(service, f.node, data)
+            elif f.node.type == "string":
+                try:
+                    params[payload] = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise service.malformed_body("The request body is not valid UTF-8.") from None
+            else:
+                params[payload] = data
+        elif any(f.location is None for f in n.fields.values()):
+            data = _read_document(service, body)
+            if data:
+                params.update(self._document(service, n, data))
+
+    def _document(self, service, n, data: bytes) -> dict:
+        try:
+            value = xml_shapes.read_members(xml_shapes.parse(data), n)
+        except (ValueError, BadValue):
+            raise service.malformed_body(MALFORMED_XML) from None
+        if shapes.validate(n, value, constraints=False):
+            raise service.malformed_body(MALFORMED_XML)
+        return value
+
+    def serialize(self, service, operation, output, request_id):
+        _, n = nodes(service, operation)
+        op = service.model.operation_model(operation)
+        status = int(op.http.get("responseCode", 200))
+        output = output or {}
+        headers = {"x-amz-request-id": request_id, "x-amz-id-2": _host_id(request_id)}
+        body, content_type = b"", None
+        if n is not None:
+            for key, f in n.fields.items():
+                value = output.get(key)
+                if value is None:
+                    continue
+                if f.location == "header":
+                    headers[f.wire] = _header_text(f, value)
+                elif f.location == "headers":
+                    headers.update((f.wire + k, v) for k, v in value.items())
+                elif f.location == "statusCode":
+                    status = int(value)
+            body, content_type = _body(service, operation, n, output)
+        response = Response(body, status, direct_passthrough=not isinstance(body, bytes))
+        # Set after construction: werkzeug would overwrite a modelled
+        # Content-Length (HeadObject's object size) with the empty body's.
+        del response.headers["Content-Type"]
+        if content_type and "Content-Type" not in headers:
+            headers["Content-Type"] = content_type
+        for name, value in headers.items():
+            response.headers[name] = value
+        return response
+
+    def serialize_error(self, service, error, request_id):
+        root = etree.Element("Error")
+        etree.SubElement(root, "Code").text = error.code
+        etree.SubElement(root, "Message").text = error.message
+        for name, value in error.fields.items():
+            if value is not None:
+                etree.SubElement(root, name).text = str(value)
+        etree.SubElement(root, "RequestId").text = request_id
+        etree.SubElement(root, "HostId").text = _host_id(request_id)
+        response = Response(xml_shapes.document(root), error.status, content_type="application/xml")
+        response.headers["x-amz-request-id"] = request_id
+        response.headers["x-amz-id-2"] = _host_id(request_id)
+        response.headers.update(error.headers)
+        return response
+
+
+def _read_document(service, body) -> bytes:
+    if body is None:
+        return b""
+    data = body if isinstance(body, bytes) else body.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise service.malformed_body(MALFORMED_XML)
+    return data
+
+
+def _invalid(service, name: str, raw: str):
+    return service.validation_error(f"Invalid argument: {name}", ArgumentName=name, ArgumentValue=raw)
+
+
+def _header_value(service, f, raw: str):
+    t = f.node.type
+    if t == "list":
+        # Header lists are comma-separated; an element holding a comma or
+        # a quote is sent double-quoted.
+        items = [m.group(1).replace('\\"', '"') if m.group(1) is not None else m.group(2).strip()
+                 for m in re.finditer(r'\s*(?:"((?:[^"\\]|\\.)*)"|([^,]+))\s*(?:,|$)', raw)]
+        return [_argument(service, f.node.member, item, f.wire) for item in items]
+    try:
+        return shapes.text_scalar(f, raw)
+    except BadValue:
+        if f.wire.lower().startswith("if-"):
+            # HTTP ignores a conditional header whose date does not parse.
+            return None
+        raise _invalid(service, f.wire, raw) from None
+
+
+def _argument(service, f, raw: str, name: str):
+    try:
+        return shapes.text_scalar(f, raw)
+    except BadValue:
+        raise _invalid(service, name, raw) from None
+
+
+def _header_text(f, value) -> str:
+    if f.node.type == "list":
+        return ",".join(shapes.scalar_text(f.node.member, v, "rfc822") for v in value)
+    return shapes.scalar_text(f, value, "rfc822")
+
+
+def _body(service, operation, n, output) -> tuple:
+    """The response body and its content type."""
+    payload = n.payload
+    if payload is not None:
+        f = n.fields[payload]
+        value = output.get(payload)
+        if value is None:
+            return b"", None
+        if f.node.type == "structure":
+            ns = (f.xml_namespace or {}).get("uri", S3_NAMESPACE)
+            root = etree.Element(f.wire, nsmap={None: ns})
+            xml_shapes.write_members(root, f.node, value)
+            return xml_shapes.document(root), "application/xml"
+        if isinstance(value, str):
+            return value.encode("utf-8"), None
+        if hasattr(value, "read"):
+            return FileWrapper(value, _STREAM_CHUNK), None
+        return value, None
+    fields = [f for f in n.fields.values() if f.location is None]
+    if not fields:
+        return b"", None
+    root = etree.Element(_root_name(service.model, operation), nsmap={None: S3_NAMESPACE})
+    sole = fields[0] if len(fields) == 1 else None
+    if sole is not None and sole.wire == root.tag and sole.node.type not in ("structure", "list", "map"):
+        # The document is the member itself: <LocationConstraint>eu-west-1</...>.
+        value = output.get(sole.key)
+        if value is not None:
+            root.text = shapes.scalar_text(sole, value)
+    else:
+        xml_shapes.write_members(root, n, output)
+    return xml_shapes.document(root), "application/xml"
