@@ -200,10 +200,17 @@ class Simulator:
             authorization.authorize(ctx)
             output = handler(ctx, ctx.params)
         except AwsError as error:
-            self.events.record(ctx, error=error)
+            self._record(ctx, error=error)
             raise
-        self.events.record(ctx, output=output)
+        self._record(ctx, output=output)
         return output
+
+    def _record(self, ctx: RequestContext, **outcome) -> None:
+        # The trail observes calls; a fault in it must never change an answer.
+        try:
+            self.events.record(ctx, **outcome)
+        except Exception:
+            log.exception("could not record event for request %s", ctx.request_id)
 
     def invoke_in_process(self, caller: RequestContext, service: str, operation: str, params: dict, *, via: str) -> dict:
         """Another service's operation as the same caller (S3 -> KMS)."""

@@ -25,6 +25,7 @@ def free_port() -> int:
 class EmbeddedServer:
     def __init__(self, data_dir: str | None = None, *, args: tuple = (), port: int | None = None, log_path: str | None = None):
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="awsbox-test-")
+        os.makedirs(self.data_dir, exist_ok=True)
         self.args = tuple(args)
         self.port = port or free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
