@@ -32,3 +32,7 @@ class PackedPolicyTooLarge(AwsError):
 
 class RegionDisabledException(AwsError):
     status = 403
+
+
+class InvalidClientTokenId(AwsError):
+    status = 403

@@ -1,0 +1,175 @@
+"""Roles: trust policies, permissions, boundaries and tags."""
+from __future__ import annotations
+
+from .. import documents, entities, iam, inline_policies, managed_policies, shapes, tags
+from ..identifiers import ROLE
+from ..paging import page
+from .caller import now
+
+DEFAULT_MAX_SESSION = 3600
+
+
+@iam.operation
+def create_role(ctx, params):
+    with ctx.store.tx() as db:
+        trust = documents.validated(params["AssumeRolePolicyDocument"], "trust", max_size=documents.TRUST_POLICY_SIZE)
+        boundary = params.get("PermissionsBoundary")
+        if boundary:
+            managed_policies.boundary_policy(db, ctx.account_id, boundary)
+        tags.check(params.get("Tags", []), case_insensitive=True)
+        row = entities.create(
+            db, ctx.account_id, ROLE, params["RoleName"], params.get("Path", "/"), now(ctx),
+            trust_policy=trust, description=params.get("Description"),
+            max_session_duration=params.get("MaxSessionDuration", DEFAULT_MAX_SESSION), permissions_boundary=boundary,
+        )
+        tags.put(db, ctx.account_id, row["entity_id"], params.get("Tags", []), case_insensitive=True)
+        return {"Role": shapes.role(db, row, created=True)}
+
+
+@iam.operation
+def get_role(ctx, params):
+    db = ctx.store.read()
+    return {"Role": shapes.role(db, entities.find(db, ctx.account_id, ROLE, params["RoleName"]), detail=True)}
+
+
+@iam.operation
+def list_roles(ctx, params):
+    db = ctx.store.read()
+    rows = entities.listing(db, ctx.account_id, ROLE, params.get("PathPrefix"))
+    return page([shapes.role(db, r) for r in rows], params, "Roles")
+
+
+@iam.operation
+def update_role(ctx, params):
+    with ctx.store.tx() as db:
+        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+        if "Description" in params:
+            db.execute("UPDATE iam_entities SET description = ? WHERE account_id = ? AND entity_id = ?",
+                       (params["Description"], ctx.account_id, row["entity_id"]))
+        if "MaxSessionDuration" in params:
+            db.execute("UPDATE iam_entities SET max_session_duration = ? WHERE account_id = ? AND entity_id = ?",
+                       (params["MaxSessionDuration"], ctx.account_id, row["entity_id"]))
+    return {}
+
+
+@iam.operation
+def update_role_description(ctx, params):
+    with ctx.store.tx() as db:
+        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+        db.execute("UPDATE iam_entities SET description = ? WHERE account_id = ? AND entity_id = ?",
+                   (params["Description"], ctx.account_id, row["entity_id"]))
+        return {"Role": shapes.role(db, entities.find_by_id(db, ctx.account_id, row["entity_id"]), created=True)}
+
+
+@iam.operation
+def update_assume_role_policy(ctx, params):
+    with ctx.store.tx() as db:
+        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+        trust = documents.validated(params["PolicyDocument"], "trust", max_size=documents.TRUST_POLICY_SIZE)
+        db.execute("UPDATE iam_entities SET trust_policy = ? WHERE account_id = ? AND entity_id = ?",
+                   (trust, ctx.account_id, row["entity_id"]))
+    return {}
+
+
+@iam.operation
+def delete_role(ctx, params):
+    with ctx.store.tx() as db:
+        entities.delete(db, entities.find(db, ctx.account_id, ROLE, params["RoleName"]))
+    return {}
+
+
+@iam.operation
+def tag_role(ctx, params):
+    with ctx.store.tx() as db:
+        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+        tags.put(db, ctx.account_id, row["entity_id"], params["Tags"], case_insensitive=True)
+    return {}
+
+
+@iam.operation
+def untag_role(ctx, params):
+    with ctx.store.tx() as db:
+        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+        tags.remove(db, ctx.account_id, row["entity_id"], params["TagKeys"], case_insensitive=True)
+    return {}
+
+
+@iam.operation
+def list_role_tags(ctx, params):
+    db = ctx.store.read()
+    row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+    return page(tags.listed(db, ctx.account_id, row["entity_id"]), params, "Tags")
+
+
+@iam.operation
+def put_role_permissions_boundary(ctx, params):
+    with ctx.store.tx() as db:
+        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+        arn = managed_policies.boundary_policy(db, ctx.account_id, params["PermissionsBoundary"])
+        db.execute("UPDATE iam_entities SET permissions_boundary = ? WHERE account_id = ? AND entity_id = ?",
+                   (arn, ctx.account_id, row["entity_id"]))
+    return {}
+
+
+@iam.operation
+def delete_role_permissions_boundary(ctx, params):
+    with ctx.store.tx() as db:
+        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+        db.execute("UPDATE iam_entities SET permissions_boundary = NULL WHERE account_id = ? AND entity_id = ?",
+                   (ctx.account_id, row["entity_id"]))
+    return {}
+
+
+@iam.operation
+def put_role_policy(ctx, params):
+    with ctx.store.tx() as db:
+        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+        inline_policies.put(db, row, params["PolicyName"], params["PolicyDocument"])
+    return {}
+
+
+@iam.operation
+def get_role_policy(ctx, params):
+    db = ctx.store.read()
+    row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+    text = inline_policies.get(db, row, params["PolicyName"])
+    return {"RoleName": row["name"], "PolicyName": params["PolicyName"], "PolicyDocument": documents.encoded(text)}
+
+
+@iam.operation
+def delete_role_policy(ctx, params):
+    with ctx.store.tx() as db:
+        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+        inline_policies.delete(db, row, params["PolicyName"])
+    return {}
+
+
+@iam.operation
+def list_role_policies(ctx, params):
+    db = ctx.store.read()
+    row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+    return page([n for n, _ in inline_policies.listed(db, ctx.account_id, row["entity_id"])], params, "PolicyNames")
+
+
+@iam.operation
+def attach_role_policy(ctx, params):
+    with ctx.store.tx() as db:
+        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+        managed_policies.attach(db, row, params["PolicyArn"], now(ctx))
+    return {}
+
+
+@iam.operation
+def detach_role_policy(ctx, params):
+    with ctx.store.tx() as db:
+        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+        managed_policies.detach(db, row, params["PolicyArn"])
+    return {}
+
+
+@iam.operation
+def list_attached_role_policies(ctx, params):
+    db = ctx.store.read()
+    row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
+    return page(managed_policies.attached(db, ctx.account_id, row["entity_id"], params.get("PathPrefix")), params,
+                "AttachedPolicies")
