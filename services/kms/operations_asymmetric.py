@@ -1,0 +1,107 @@
+"""Sign, Verify, GetPublicKey, DeriveSharedSecret, GenerateMac, VerifyMac."""
+from __future__ import annotations
+
+from . import asymmetric, errors, grants, key_specs, key_usage, keys, operation
+
+
+def _signing_key(ctx, params, operation: str) -> keys.Key:
+    grants.check_tokens(params)
+    key = keys.resolve(ctx, params["KeyId"])
+    keys.check_enabled(key)
+    keys.check_usage(key, "SIGN_VERIFY", operation)
+    algorithm = params["SigningAlgorithm"]
+    if algorithm not in key_specs.algorithms(key.key_spec, key.key_usage).get("SigningAlgorithms", []):
+        raise errors.incompatible_algorithm(algorithm, key.key_spec)
+    return key
+
+
+@operation
+def sign(ctx, params):
+    key = _signing_key(ctx, params, "Sign")
+    if params.get("DryRun"):
+        raise errors.dry_run()
+    signature = asymmetric.sign(
+        key.usable(ctx.app.root_key), key.key_spec, params["SigningAlgorithm"], params["Message"], params.get("MessageType") or "RAW"
+    )
+    key_usage.record(ctx, key)
+    return {"KeyId": key.arn, "Signature": signature, "SigningAlgorithm": params["SigningAlgorithm"]}
+
+
+@operation
+def verify(ctx, params):
+    key = _signing_key(ctx, params, "Verify")
+    if params.get("DryRun"):
+        raise errors.dry_run()
+    valid = asymmetric.verify(
+        key.usable(ctx.app.root_key).public_key(), key.key_spec, params["SigningAlgorithm"], params["Message"],
+        params.get("MessageType") or "RAW", params["Signature"],
+    )
+    if not valid:
+        raise errors.KMSInvalidSignatureException("")
+    key_usage.record(ctx, key)
+    return {"KeyId": key.arn, "SignatureValid": True, "SigningAlgorithm": params["SigningAlgorithm"]}
+
+
+@operation
+def get_public_key(ctx, params):
+    grants.check_tokens(params)
+    key = keys.resolve(ctx, params["KeyId"])
+    keys.check_enabled(key)
+    if not key_specs.is_asymmetric(key.key_spec):
+        raise errors.unsupported_key_spec(key.arn, key.key_spec)
+    out = {
+        "KeyId": key.arn,
+        "PublicKey": asymmetric.public_key_der(key.usable(ctx.app.root_key)),
+        "KeySpec": key.key_spec,
+        "KeyUsage": key.key_usage,
+        **key_specs.algorithms(key.key_spec, key.key_usage),
+    }
+    if key.key_spec in keys.CUSTOMER_MASTER_KEY_SPECS:
+        out["CustomerMasterKeySpec"] = key.key_spec
+    return out
+
+
+@operation
+def derive_shared_secret(ctx, params):
+    grants.check_tokens(params)
+    if params.get("Recipient") is not None:
+        raise errors.recipient_not_simulated()
+    key = keys.resolve(ctx, params["KeyId"])
+    keys.check_enabled(key)
+    keys.check_usage(key, "KEY_AGREEMENT", "DeriveSharedSecret")
+    if params.get("DryRun"):
+        raise errors.dry_run()
+    secret = asymmetric.derive_shared_secret(key.usable(ctx.app.root_key), params["PublicKey"])
+    key_usage.record(ctx, key)
+    return {"KeyId": key.arn, "SharedSecret": secret, "KeyAgreementAlgorithm": params["KeyAgreementAlgorithm"], "KeyOrigin": key.origin}
+
+
+def _mac_key(ctx, params, operation: str) -> keys.Key:
+    grants.check_tokens(params)
+    key = keys.resolve(ctx, params["KeyId"])
+    keys.check_enabled(key)
+    keys.check_usage(key, "GENERATE_VERIFY_MAC", operation)
+    if params["MacAlgorithm"] not in key_specs.algorithms(key.key_spec, key.key_usage).get("MacAlgorithms", []):
+        raise errors.incompatible_algorithm(params["MacAlgorithm"], key.key_spec)
+    return key
+
+
+@operation
+def generate_mac(ctx, params):
+    key = _mac_key(ctx, params, "GenerateMac")
+    if params.get("DryRun"):
+        raise errors.dry_run()
+    tag = asymmetric.mac(key.usable(ctx.app.root_key), params["MacAlgorithm"], params["Message"])
+    key_usage.record(ctx, key)
+    return {"Mac": tag, "MacAlgorithm": params["MacAlgorithm"], "KeyId": key.arn}
+
+
+@operation
+def verify_mac(ctx, params):
+    key = _mac_key(ctx, params, "VerifyMac")
+    if params.get("DryRun"):
+        raise errors.dry_run()
+    if not asymmetric.mac_matches(key.usable(ctx.app.root_key), params["MacAlgorithm"], params["Message"], params["Mac"]):
+        raise errors.KMSInvalidMacException("")
+    key_usage.record(ctx, key)
+    return {"KeyId": key.arn, "MacValid": True, "MacAlgorithm": params["MacAlgorithm"]}
