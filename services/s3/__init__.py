@@ -1,0 +1,43 @@
+"""Amazon Simple Storage Service.
+
+Layout: ``errors`` (every S3 error), ``schema`` (tables), domain modules
+named after what they hold (``buckets``, ``objects``, ``listing``,
+``encryption`` (how bodies are framed and sealed on disk),
+``server_side_encryption`` (whose key protects an object), ``checksums``,
+``conditions``, ``ranges``, ``tagging``, ``multipart``, ``cors``,
+``restore``, ``lifecycle``), and ``operations_*``: one plain
+function per AWS operation.
+"""
+from __future__ import annotations
+
+import functools
+
+from simulator.registry import Service
+
+from . import lifecycle, schema  # noqa: F401  (schema declares the tables)
+from .errors import InvalidArgument, MalformedXML, NotImplemented
+
+s3 = Service("s3", validation_error=InvalidArgument, unknown_operation=NotImplemented, malformed_body=MalformedXML)
+
+
+def operation(fn):
+    """Register an S3 handler. What the bucket's lifecycle rules have made
+    due by the simulator clock is carried out first, so every call sees the
+    bucket as it is now."""
+    @functools.wraps(fn)
+    def handler(ctx, params):
+        if params.get("Bucket"):
+            lifecycle.settle(ctx, params["Bucket"])
+        return fn(ctx, params)
+
+    return s3.operation(handler)
+
+from . import (  # noqa: E402,F401  (registers the handlers)
+    operations_bucket_configuration,
+    operations_buckets,
+    operations_encryption,
+    operations_listing,
+    operations_multipart,
+    operations_objects,
+    operations_storage_classes,
+)

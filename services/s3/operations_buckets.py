@@ -1,0 +1,79 @@
+"""Bucket operations: create, delete, head, list, location."""
+from __future__ import annotations
+
+from . import buckets, listing, operation, tagging
+from .errors import InvalidArgument, InvalidBucketAclWithObjectOwnership
+from .objects import delete_blobs, timestamp
+
+# Canned ACLs that BucketOwnerEnforced still accepts: they grant nothing beyond the owner.
+OWNER_ONLY_ACLS = ("private", "bucket-owner-full-control")
+
+
+@operation
+def create_bucket(ctx, params):
+    name = params["Bucket"]
+    buckets.validate_name(name)
+    configuration = params.get("CreateBucketConfiguration") or {}
+    region = buckets.region_for(ctx.region, configuration.get("LocationConstraint"))
+    ownership = params.get("ObjectOwnership") or "BucketOwnerEnforced"
+    if ownership not in buckets.OWNERSHIPS:
+        raise InvalidArgument("Invalid x-amz-object-ownership header", ArgumentName="x-amz-object-ownership",
+                              ArgumentValue=ownership)
+    granted = any(params.get(g) for g in ("GrantFullControl", "GrantRead", "GrantReadACP", "GrantWrite", "GrantWriteACP"))
+    if ownership == "BucketOwnerEnforced" and (granted or params.get("ACL") not in (None, *OWNER_ONLY_ACLS)):
+        raise InvalidBucketAclWithObjectOwnership()
+    # New buckets block public access and enforce bucket-owner ownership, as AWS's do since April 2023.
+    configs = {
+        "ownership-controls": {"Rules": [{"ObjectOwnership": ownership}]},
+        "public-access-block": {name: True for name in buckets.PUBLIC_ACCESS_SETTINGS},
+    }
+    if configuration.get("Tags"):
+        configs["tagging"] = {"TagSet": tagging.validate(configuration["Tags"], limit=tagging.MAX_BUCKET_TAGS)}
+    buckets.create(ctx, name, region, configs=configs, object_lock=bool(params.get("ObjectLockEnabledForBucket")))
+    location = f"/{name}" if region == buckets.US_EAST_1 else f"http://{name}.s3.amazonaws.com/"
+    return {"Location": location, "BucketArn": buckets.arn(name)}
+
+
+@operation
+def delete_bucket(ctx, params):
+    delete_blobs(ctx, buckets.delete(ctx, params["Bucket"]))
+    return {}
+
+
+@operation
+def head_bucket(ctx, params):
+    bucket = buckets.get(ctx, params["Bucket"])
+    return {"BucketRegion": bucket["region"], "AccessPointAlias": False, "BucketArn": buckets.arn(bucket["name"])}
+
+
+@operation
+def get_bucket_location(ctx, params):
+    bucket = buckets.get(ctx, params["Bucket"])
+    # us-east-1 buckets answer an empty LocationConstraint, as AWS does.
+    return {"LocationConstraint": None if bucket["region"] == buckets.US_EAST_1 else bucket["region"]}
+
+
+@operation
+def list_buckets(ctx, params):
+    limit = params.get("MaxBuckets")
+    if limit is not None and not 1 <= limit <= buckets.MAX_BUCKETS:
+        raise InvalidArgument("Argument max-buckets must be an integer between 1 and 10000",
+                              ArgumentName="max-buckets", ArgumentValue=str(limit))
+    token = params.get("ContinuationToken")
+    after = listing.from_continuation_token(token) if token else None
+    page_size = limit or buckets.MAX_BUCKETS
+    rows = buckets.list_for(ctx, prefix=params.get("Prefix"), region=params.get("BucketRegion"), after=after,
+                            limit=page_size + 1)
+    out = {
+        "Buckets": [
+            {"Name": r["name"], "CreationDate": timestamp(r["created"]), "BucketRegion": r["region"],
+             "BucketArn": buckets.arn(r["name"])}
+            for r in rows[:page_size]
+        ],
+        "Owner": buckets.owner(ctx.account_id),
+    }
+    if len(rows) > page_size:
+        out["ContinuationToken"] = listing.continuation_token(rows[page_size - 1]["name"])
+    if params.get("Prefix") is not None:
+        out["Prefix"] = params["Prefix"]
+    return out

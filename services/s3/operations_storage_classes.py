@@ -1,0 +1,39 @@
+"""Storage-class operations: RestoreObject, and lifecycle configuration."""
+from __future__ import annotations
+
+from . import buckets, lifecycle, objects, operation, restore
+from .errors import NoSuchLifecycleConfiguration
+
+
+@operation
+def restore_object(ctx, params):
+    bucket = buckets.get(ctx, params["Bucket"])
+    row = objects.find(ctx, bucket["name"], params["Key"], params.get("VersionId"), method="POST")
+    restore.request(ctx, row, params.get("RestoreRequest") or {})
+    return {}
+
+
+@operation
+def put_bucket_lifecycle_configuration(ctx, params):
+    bucket = buckets.get(ctx, params["Bucket"])
+    configuration = lifecycle.validate(params.get("LifecycleConfiguration") or {},
+                                       params.get("TransitionDefaultMinimumObjectSize"))
+    buckets.put_config(ctx, bucket, "lifecycle", configuration)
+    return {"TransitionDefaultMinimumObjectSize": configuration["TransitionDefaultMinimumObjectSize"]}
+
+
+@operation
+def get_bucket_lifecycle_configuration(ctx, params):
+    bucket = buckets.get(ctx, params["Bucket"])
+    configuration = buckets.config(ctx, bucket["name"], "lifecycle")
+    if configuration is None:
+        raise NoSuchLifecycleConfiguration(BucketName=bucket["name"])
+    return lifecycle.stored(configuration)
+
+
+@operation
+def delete_bucket_lifecycle(ctx, params):
+    bucket = buckets.get(ctx, params["Bucket"])
+    buckets.delete_config(ctx, bucket["name"], "lifecycle")
+    buckets.delete_config(ctx, bucket["name"], "lifecycle-settled")
+    return {}

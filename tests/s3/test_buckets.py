@@ -1,0 +1,136 @@
+"""Buckets: naming rules, regions, ownership across accounts, listing."""
+import pytest
+
+from .conftest import error_body, error_of, unique
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ab",  # too short
+        "a" * 64,  # too long
+        "My-Bucket",  # upper case
+        "my_bucket",  # underscore
+        "-bucket",  # must start with a letter or digit
+        "bucket-",  # must end with one
+        "my..bucket",  # adjacent periods
+        "192.168.5.4",  # an IP address
+        "xn--bucket",
+        "sthree-bucket",
+        "amzn-s3-demo-bucket",
+        "bucket-s3alias",
+        "bucket--ol-s3",
+        "bucket.mrap",
+    ],
+)
+def test_invalid_bucket_names(s3, name):
+    error = error_body(s3.create_bucket, Bucket=name)
+    assert error["Code"] == "InvalidBucketName"
+    assert error["Message"] == "The specified bucket is not valid."
+    assert error["BucketName"] == name
+
+
+@pytest.mark.parametrize("name", ["abc", "a" * 63, "my.bucket.name", "1-2-3", "a-.b"])
+def test_valid_bucket_names(s3, name):
+    name = name if len(name) == 63 or name == "abc" else f"{name}-{unique('x')[-8:]}"
+    try:
+        s3.create_bucket(Bucket=name)
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass
+    s3.head_bucket(Bucket=name)
+    s3.delete_bucket(Bucket=name)
+
+
+def test_create_head_list_delete(s3):
+    name = unique()
+    assert s3.create_bucket(Bucket=name)["Location"] == f"/{name}"
+    head = s3.head_bucket(Bucket=name)
+    assert head["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-region"] == "us-east-1"
+    listed = s3.list_buckets()
+    assert name in [b["Name"] for b in listed["Buckets"]]
+    assert len(listed["Owner"]["ID"]) == 64
+    assert s3.get_bucket_location(Bucket=name)["LocationConstraint"] is None
+    s3.delete_bucket(Bucket=name)
+    assert error_of(s3.head_bucket, Bucket=name)[2] == 404
+    assert error_of(s3.delete_bucket, Bucket=name)[:1] == ("NoSuchBucket",)
+
+
+def test_us_east_1_quirks(s3):
+    name = unique()
+    # us-east-1 takes no LocationConstraint: naming it is invalid.
+    error = error_body(s3.create_bucket, Bucket=name, CreateBucketConfiguration={"LocationConstraint": "us-east-1"})
+    assert error["Code"] == "InvalidLocationConstraint"
+    # Re-creating your own us-east-1 bucket succeeds, as in AWS.
+    s3.create_bucket(Bucket=name)
+    s3.create_bucket(Bucket=name)
+
+
+def test_location_constraint_rules(server, s3):
+    eu = server.client("s3", region="eu-west-1")
+    name = unique()
+    code, message, status = error_of(eu.create_bucket, Bucket=name)
+    assert (code, status) == ("IllegalLocationConstraintException", 400)
+    assert message == ("The unspecified location constraint is incompatible for the region specific endpoint this"
+                       " request was sent to.")
+    code, message, _ = error_of(eu.create_bucket, Bucket=name,
+                                CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    assert code == "IllegalLocationConstraintException"
+    assert message.startswith("The eu-central-1 location constraint is incompatible")
+    assert error_of(eu.create_bucket, Bucket=name, CreateBucketConfiguration={"LocationConstraint": "mars-1"})[0] == \
+        "InvalidLocationConstraint"
+    eu.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    assert eu.get_bucket_location(Bucket=name)["LocationConstraint"] == "eu-west-1"
+    # Outside us-east-1, creating your own bucket again is an error.
+    error = error_body(eu.create_bucket, Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    assert error["Code"] == "BucketAlreadyOwnedByYou"
+    assert error["BucketName"] == name
+    assert [b["BucketRegion"] for b in s3.list_buckets(BucketRegion="eu-west-1")["Buckets"] if b["Name"] == name] == \
+        ["eu-west-1"]
+
+
+@pytest.fixture(scope="module")
+def rival(server):
+    other = server.create_account("bucket-rival")
+    return server.client("s3", access_key=other["access_key_id"], secret_key=other["secret_access_key"])
+
+
+def test_bucket_names_are_global_across_accounts(s3, rival):
+    name = unique()
+    s3.create_bucket(Bucket=name)
+    code, message, status = error_of(rival.create_bucket, Bucket=name)
+    assert (code, status) == ("BucketAlreadyExists", 409)
+    assert message.startswith("The requested bucket name is not available.")
+
+
+def test_other_accounts_cannot_reach_a_bucket_without_a_policy(s3, rival):
+    name = unique()
+    s3.create_bucket(Bucket=name)
+    assert error_of(rival.put_object, Bucket=name, Key="k", Body=b"x")[0] == "AccessDenied"
+    assert error_of(rival.list_objects_v2, Bucket=name)[0] == "AccessDenied"
+    assert name not in [b["Name"] for b in rival.list_buckets()["Buckets"]]
+
+
+def test_delete_non_empty_bucket(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    error = error_body(s3.delete_bucket, Bucket=bucket)
+    assert error["Code"] == "BucketNotEmpty"
+    assert error["BucketName"] == bucket
+    s3.delete_object(Bucket=bucket, Key="k")
+    s3.delete_bucket(Bucket=bucket)
+
+
+def test_list_buckets_pages(s3):
+    prefix = unique("page")
+    names = sorted(f"{prefix}-{i}" for i in range(5))
+    for name in names:
+        s3.create_bucket(Bucket=name)
+    first = s3.list_buckets(Prefix=prefix, MaxBuckets=3)
+    assert [b["Name"] for b in first["Buckets"]] == names[:3]
+    second = s3.list_buckets(Prefix=prefix, MaxBuckets=3, ContinuationToken=first["ContinuationToken"])
+    assert [b["Name"] for b in second["Buckets"]] == names[3:]
+    assert "ContinuationToken" not in second
+    assert second["Prefix"] == prefix
+
+
+def test_object_ownership_defaults_to_bucket_owner_enforced(s3, bucket):
+    assert error_of(s3.create_bucket, Bucket=unique(), ACL="public-read")[0] == "InvalidBucketAclWithObjectOwnership"
