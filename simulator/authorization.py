@@ -1,24 +1,43 @@
-"""The one decision point every request passes through.
+"""The one decision point every request passes through, HTTP and in-process
+calls alike (``Simulator.execute`` calls :func:`authorize` before every
+handler).
 
-Each service may register an authorizer: ``fn(ctx) -> None`` that raises the
-service's access-denied error when the policy engine says no. Until a
-service has one, the rule is the account boundary: a principal acts only in
-its own account.
+Each service has an authorizer, ``fn(ctx) -> None``: it maps the operation to
+the IAM actions it needs (:mod:`policies.actions`), gathers the policies that
+decide (:mod:`policies.authorizers`), asks the engine, puts each decision's
+reasons on ``ctx.decisions`` and raises the service's access-denied error
+when the engine says no. ``Config.iam`` chooses: ``enforce`` (AWS's
+behaviour), ``audit`` (every decision recorded, denials let through: for
+tightening an application to least privilege) or ``off``.
 """
 from __future__ import annotations
 
+import importlib
 from typing import Callable
 
+from .errors import InternalError
+
 _AUTHORIZERS: dict[str, Callable] = {}
+# Loaded on first use: they read the services' stores, which import after us.
+_BUILT_IN = {service: f"policies.authorizers.{service}" for service in ("kms", "s3", "iam", "sts", "cloudtrail")}
 
 
 def register(service: str, authorizer: Callable) -> None:
     _AUTHORIZERS[service] = authorizer
 
 
+def _authorizer(service: str) -> Callable:
+    authorizer = _AUTHORIZERS.get(service)
+    if authorizer is None:
+        if service not in _BUILT_IN:
+            # A service nobody authorizes is a bug, never an open door.
+            raise InternalError()
+        authorizer = importlib.import_module(_BUILT_IN[service]).authorize
+        register(service, authorizer)
+    return authorizer
+
+
 def authorize(ctx) -> None:
     if ctx.app.config.iam == "off":
         return
-    authorizer = _AUTHORIZERS.get(ctx.service)
-    if authorizer is not None:
-        authorizer(ctx)
+    _authorizer(ctx.service)(ctx)

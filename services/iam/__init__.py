@@ -7,3 +7,4 @@ from .errors import InvalidAction, ValidationError
 iam = Service("iam", validation_error=ValidationError, unknown_operation=InvalidAction, global_service=True)
 
 from . import operations  # noqa: E402,F401  (registers the handlers)
+from . import simulator_api  # noqa: E402,F401  (the policy simulator, answered by the policy engine)

@@ -1,0 +1,42 @@
+"""IAM authorization: IAM has no resource policies, so the caller's
+identity-based policies decide (within its permissions boundary and session
+policies). The account's root user is never denied here: no policy attaches
+to it, so no policy edit can lock it out of IAM. Denials: ``AccessDenied``
+(403) in AWS's words."""
+from __future__ import annotations
+
+from services.iam import entities
+from services.iam.errors import AccessDenied, NoSuchEntity
+from services.iam.identifiers import GROUP, ROLE, USER
+
+from . import authorize_by_identity
+
+_KINDS = {"user": USER, "group": GROUP, "role": ROLE}
+
+
+class EntityNames:
+    """ARNs of what an IAM request names, with the entity's real path."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    def entity_arn(self, kind: str, name: str) -> str:
+        try:
+            return entities.arn(entities.find(self.ctx.store.read(), self.ctx.account_id, _KINDS[kind], name))
+        except NoSuchEntity:
+            # Not there (the operation answers NoSuchEntity): the ARN the name would have.
+            return f"arn:aws:iam::{self.ctx.account_id}:{kind}/{name}"
+
+    def access_key_owner(self, access_key_id: str):
+        row = self.ctx.store.read().execute(
+            "SELECT principal_arn FROM credentials WHERE access_key_id = ? AND account_id = ?",
+            (access_key_id, self.ctx.account_id)).fetchone()
+        return row[0] if row else None
+
+
+def _denial(decision):
+    return AccessDenied(decision.message())
+
+
+def authorize(ctx) -> None:
+    authorize_by_identity(ctx, "iam", _denial, EntityNames(ctx))
