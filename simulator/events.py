@@ -1,15 +1,31 @@
 """The event trail: every API call as a CloudTrail-shaped event.
 
+Every operation (HTTP or in process, e.g. the KMS calls S3 makes on a
+caller's behalf, ``invokedBy: s3.amazonaws.com``) is recorded by
+``Simulator.execute`` with the fields of a CloudTrail management event:
+eventTime, eventSource, eventName, awsRegion, userIdentity, sourceIPAddress,
+userAgent, requestParameters, responseElements, errorCode, errorMessage,
+requestID, eventID, resources, readOnly. Member names are lower camel case
+as CloudTrail writes them (``keyId``, ``encryptionContext``).
+
+Secrets are redacted before an event is buffered, so nothing secret is ever
+stored: every blob (plaintexts, data keys, ciphertexts, bodies) and every
+member named in ``SECRET_MEMBERS`` (secret access keys, session tokens,
+SSE-C keys, passwords, key material).
+
 Events are buffered per process and written in batches by a background
 thread, so recording costs a request no write transaction of its own (AWS
-CloudTrail itself delivers within minutes). Secrets are redacted before an
-event is buffered: nothing secret is ever stored.
+CloudTrail itself delivers within minutes; awsbox within a fraction of a
+second). The table keeps the most recent ``Config.event_retention`` events.
 """
 from __future__ import annotations
 
 import json
 import logging
+import os
+import re
 import threading
+import time
 import uuid
 
 from .clock import iso8601
@@ -35,11 +51,24 @@ register_schema(
             body TEXT NOT NULL
         );
         CREATE INDEX events_by_account_time ON events(account_id, event_time);
+        """,
+        # LookupEvents filters by access key and by resource (type or name).
         """
+        ALTER TABLE events ADD COLUMN access_key_id TEXT;
+        CREATE TABLE event_resources (
+            seq INTEGER NOT NULL REFERENCES events(seq) ON DELETE CASCADE,
+            resource_type TEXT NOT NULL,
+            resource_name TEXT NOT NULL
+        );
+        CREATE INDEX event_resources_by_seq ON event_resources(seq);
+        CREATE INDEX event_resources_by_name ON event_resources(resource_name);
+        """,
     ],
 )
 
+HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS"
 # Members whose values are secret, in any service's requests or responses.
+# Blob members (Plaintext, CiphertextBlob, Body...) are hidden by type as well.
 SECRET_MEMBERS = frozenset(
     {
         "Plaintext",
@@ -62,67 +91,151 @@ SECRET_MEMBERS = frozenset(
         "Signature",
     }
 )
-READ_ONLY_PREFIXES = ("Get", "List", "Describe", "Head", "Lookup", "Decrypt", "Encrypt", "Generate", "Sign", "Verify", "Simulate")
+# CloudTrail marks these reads (KMS cryptographic operations and STS role
+# assumption are readOnly: true in CloudTrail too).
+READ_ONLY_PREFIXES = (
+    "Get", "List", "Describe", "Head", "Lookup", "Decrypt", "Encrypt", "ReEncrypt", "Generate", "Sign", "Verify",
+    "Simulate", "AssumeRole", "Select",
+)
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^mrk-[0-9a-f]{32}$")
 
 
-def redact(value):
+def redact(value, shape=None, member: str | None = None):
+    """A JSON-ready copy of ``value`` with every secret replaced. With the
+    botocore ``shape`` of the value, structure members are named in lower
+    camel case as CloudTrail names them, while map keys (an encryption
+    context, object metadata) stay exactly as the caller wrote them."""
+    if member in SECRET_MEMBERS:
+        return HIDDEN
     if isinstance(value, dict):
-        return {k: ("HIDDEN_DUE_TO_SECURITY_REASONS" if k in SECRET_MEMBERS else redact(v)) for k, v in value.items()}
+        if shape is not None and shape.type_name == "map":
+            return {k: redact(v, shape.value) for k, v in value.items()}
+        members = shape.members if shape is not None and shape.type_name == "structure" else {}
+        return {_camel(k) if members else k: redact(v, members.get(k), k) for k, v in value.items()}
     if isinstance(value, list):
-        return [redact(v) for v in value]
-    if isinstance(value, bytes):
-        return "HIDDEN_DUE_TO_SECURITY_REASONS"
+        item = shape.member if shape is not None and shape.type_name == "list" else None
+        return [redact(v, item) for v in value]
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return HIDDEN
     if hasattr(value, "read"):
-        return None
+        return None  # a streamed body
     if hasattr(value, "isoformat"):
         return iso8601(value)
     return value
 
 
+def _camel(name: str) -> str:
+    """CloudTrail's member names: KeyId -> keyId."""
+    return name[:1].lower() + name[1:]
+
+
+def _shapes(ctx):
+    """The operation's input and output shapes, when botocore knows them."""
+    from botocore.model import OperationNotFoundError
+
+    from .registry import service
+
+    try:
+        model = service(ctx.service).operation_model(ctx.operation)
+    except (KeyError, OperationNotFoundError):  # recorded unshaped
+        return None, None
+    return model.input_shape, model.output_shape
+
+
+def resources_of(ctx, output) -> list[dict]:
+    """The resources a call touched, in CloudTrail's ``resources`` shape."""
+    params, output = ctx.params or {}, output or {}
+    account, region = ctx.account_id, ctx.region
+    found: list[tuple[str, str]] = []
+    if ctx.service == "kms":
+        arn = (output.get("KeyMetadata") or {}).get("Arn") or output.get("KeyId")
+        key = params.get("KeyId") or params.get("TargetKeyId") or params.get("DestinationKeyId")
+        if not (isinstance(arn, str) and arn.startswith("arn:")) and isinstance(key, str):
+            arn = key if key.startswith("arn:") else (f"arn:aws:kms:{region}:{account}:key/{key}" if _UUID.match(key) else None)
+        if isinstance(arn, str) and ":key/" in arn:
+            found.append(("AWS::KMS::Key", arn))
+    elif ctx.service == "s3":
+        bucket = params.get("Bucket")
+        if isinstance(bucket, str):
+            found.append(("AWS::S3::Bucket", f"arn:aws:s3:::{bucket}"))
+            if isinstance(params.get("Key"), str):
+                found.append(("AWS::S3::Object", f"arn:aws:s3:::{bucket}/{params['Key']}"))
+    elif ctx.service == "iam":
+        for member, kind in (("UserName", "User"), ("RoleName", "Role"), ("GroupName", "Group")):
+            if isinstance(params.get(member), str):
+                found.append((f"AWS::IAM::{kind}", f"arn:aws:iam::{account}:{kind.lower()}/{params[member]}"))
+        if isinstance(params.get("PolicyArn"), str):
+            found.append(("AWS::IAM::Policy", params["PolicyArn"]))
+    elif ctx.service == "sts" and isinstance(params.get("RoleArn"), str):
+        found.append(("AWS::IAM::Role", params["RoleArn"]))
+    return [{"accountId": account, "type": kind, "ARN": arn} for kind, arn in found]
+
+
+def user_identity(ctx) -> dict:
+    principal = ctx.principal
+    identity = {
+        "type": principal.type,
+        "principalId": principal.user_id,
+        "arn": principal.arn,
+        "accountId": principal.account_id,
+    }
+    if principal.access_key_id:
+        identity["accessKeyId"] = principal.access_key_id
+    if principal.type == "IAMUser" and principal.name:
+        identity["userName"] = principal.name
+    if principal.type == "AssumedRole":
+        session = principal.session or {}
+        role_arn = session.get("role_arn") or ""
+        issuer = {"type": "Role", "principalId": principal.user_id.split(":")[0], "arn": role_arn,
+                  "accountId": principal.account_id, "userName": role_arn.rpartition("/")[2]}
+        identity["sessionContext"] = {"sessionIssuer": issuer, "attributes": {"mfaAuthenticated": "false"}}
+    if ctx.via_service:
+        identity["invokedBy"] = ctx.via_service
+    return identity
+
+
+def username_of(principal) -> str | None:
+    """LookupEvents' Username: the user name, the role session name, or root."""
+    if principal.is_root:
+        return "root"
+    return principal.name
+
+
 class EventTrail:
     def __init__(self, simulator, flush_interval: float = 0.2):
         self.simulator = simulator
-        self._buffer: list[tuple] = []
+        self._buffer: list[tuple[tuple, list]] = []
         self._lock = threading.Lock()
         self._flush_interval = flush_interval
         self._thread = None
         self._pid = None
 
     def record(self, ctx, *, output=None, error=None) -> None:
-        principal = ctx.principal
-        identity = {
-            "type": principal.type,
-            "principalId": principal.user_id,
-            "arn": principal.arn,
-            "accountId": principal.account_id,
-            "accessKeyId": principal.access_key_id,
-        }
-        if principal.name and principal.type == "IAMUser":
-            identity["userName"] = principal.name
-        if ctx.via_service:
-            identity["invokedBy"] = ctx.via_service
+        input_shape, output_shape = _shapes(ctx)
         event = {
             "eventVersion": "1.09",
-            "userIdentity": identity,
+            "userIdentity": user_identity(ctx),
             "eventTime": iso8601(ctx.now),
             "eventSource": f"{ctx.service}.amazonaws.com",
             "eventName": ctx.operation,
             "awsRegion": ctx.region,
             "sourceIPAddress": ctx.via_service or ctx.source_ip,
             "userAgent": ctx.via_service or ctx.user_agent,
-            "requestParameters": redact(ctx.params) or None,
-            "responseElements": redact(output) if output is not None else None,
+            "requestParameters": redact(ctx.params, input_shape) or None,
+            "responseElements": redact(output, output_shape) or None,
             "requestID": ctx.request_id,
             "eventID": str(uuid.uuid4()),
             "readOnly": ctx.operation.startswith(READ_ONLY_PREFIXES),
+            "resources": resources_of(ctx, output),
             "eventType": "AwsApiCall",
+            "managementEvent": True,
             "recipientAccountId": ctx.account_id,
         }
         if error is not None:
             event["errorCode"] = error.code
             event["errorMessage"] = error.message
         if ctx.decisions:
-            event["awsboxAuthorization"] = ctx.decisions
+            event["awsboxAuthorization"] = redact(ctx.decisions)
         row = (
             event["eventID"],
             ctx.account_id,
@@ -130,26 +243,24 @@ class EventTrail:
             ctx.now.timestamp(),
             event["eventSource"],
             ctx.operation,
-            principal.name or ("root" if principal.is_root else None),
+            username_of(ctx.principal),
             int(event["readOnly"]),
             event.get("errorCode"),
             json.dumps(event, default=str),
+            ctx.principal.access_key_id,
         )
+        resources = [(r["type"], r["ARN"]) for r in event["resources"]]
         with self._lock:
-            self._buffer.append(row)
+            self._buffer.append((row, resources))
             self._ensure_thread()
 
     def _ensure_thread(self) -> None:
-        import os
-
         if self._thread is None or self._pid != os.getpid():
             self._pid = os.getpid()
             self._thread = threading.Thread(target=self._run, name="awsbox-events", daemon=True)
             self._thread.start()
 
     def _run(self) -> None:
-        import time
-
         while True:
             time.sleep(self._flush_interval)
             try:
@@ -159,14 +270,22 @@ class EventTrail:
 
     def flush(self) -> None:
         with self._lock:
-            rows, self._buffer = self._buffer, []
-        if not rows:
+            pending, self._buffer = self._buffer, []
+        if not pending:
             return
         retention = self.simulator.config.event_retention
         with self.simulator.store.tx() as db:
-            db.executemany(
-                "INSERT INTO events (event_id, account_id, region, event_time, event_source, event_name,"
-                " username, read_only, error_code, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            db.execute("DELETE FROM events WHERE seq <= (SELECT MAX(seq) FROM events) - ?", (retention,))
+            for row, resources in pending:
+                seq = db.execute(
+                    "INSERT INTO events (event_id, account_id, region, event_time, event_source, event_name,"
+                    " username, read_only, error_code, body, access_key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    row,
+                ).lastrowid
+                db.executemany(
+                    "INSERT INTO event_resources (seq, resource_type, resource_name) VALUES (?, ?, ?)",
+                    [(seq, kind, name) for kind, name in resources],
+                )
+            horizon = db.execute("SELECT MAX(seq) - ? FROM events", (retention,)).fetchone()[0]
+            if horizon is not None and horizon > 0:
+                db.execute("DELETE FROM event_resources WHERE seq <= ?", (horizon,))
+                db.execute("DELETE FROM events WHERE seq <= ?", (horizon,))
