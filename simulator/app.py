@@ -35,7 +35,8 @@ from .store import Store
 
 log = logging.getLogger("awsbox")
 
-SERVICE_PACKAGES = ("services.sts", "services.kms", "services.s3", "services.iam", "services.cloudtrail")
+# Imported before the store opens, so every package's schema is migrated.
+SERVICE_PACKAGES = ("services.sts", "services.kms", "services.s3", "services.iam", "services.cloudtrail", "services.console")
 # Bodies of the JSON and Query protocols are read whole; AWS caps them well below this.
 MAX_SMALL_BODY = 16 * 1024 * 1024
 # AWS refuses header sections past 8 KiB (S3); presigned URLs put their
@@ -83,6 +84,9 @@ class Simulator:
         self.accounts.bootstrap()
         self.admin_token = config.admin_token or self._admin_token_file()
         self.events = events.EventTrail(self)
+        if config.seed:  # the declared starting world (seed.py)
+            from .seed import load_file
+            load_file(self, config.seed)
 
     def _admin_token_file(self) -> str:
         path = self.data_dir / "admin-token"
@@ -151,8 +155,13 @@ class Simulator:
                 sim_now=self.clock.now(),
                 permissive=self.config.auth == "permissive",
                 default_principal=root_principal(self.config.default_account),
+                service=service.name,
+                path_style_path=route.path,
+                on_sim_time=self.clock.on_simulator_time,
             )
             operation = protocol.operation_name(service, request, route.path)
+            if operation not in service.handlers:
+                raise service.not_implemented(f"The operation {operation} is not implemented by awsbox.")
             params = protocol.parse(service, operation, request, route.path, body)
             ctx = RequestContext(
                 request_id=request_id,

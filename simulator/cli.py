@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--restore-speedup", type=float, default=float(_env("RESTORE_SPEEDUP", "1")),
                        help="divide Glacier restore delays by this (labs)")
     serve.add_argument("--seed", default=_env("SEED"), help="a seed file declaring the starting world")
+    serve.add_argument("--event-retention", type=int, default=int(_env("EVENT_RETENTION", "100000")),
+                       help="how many of the most recent trail events to keep")
     serve.add_argument("--log-level", default=_env("LOG_LEVEL", "info"))
 
     for name, help_text in (("reset", "forget everything on a running server (or one --account)"),):
@@ -62,7 +64,36 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (create, listing):
         sub.add_argument("--endpoint", default=_env("ENDPOINT", DEFAULT_ENDPOINT))
         sub.add_argument("--admin-token", default=_env("ADMIN_TOKEN"))
+    _scenario_commands(commands)
     return parser
+
+
+def _scenario_commands(commands) -> None:
+    """awsbox lab, awsbox scenario run|list|check, awsbox trail."""
+    lab = commands.add_parser("lab", help="the KMS + S3 hands-on lab, guided, in the terminal")
+    lab.add_argument("--endpoint", help="run against this endpoint (default: an embedded awsbox started for the lab)")
+
+    scenario = commands.add_parser("scenario", help="run, list or check scenario files")
+    scenario_commands = scenario.add_subparsers(dest="scenario_command", required=True)
+    run = scenario_commands.add_parser("run", help="run scenario files against an endpoint or AWS")
+    run.add_argument("files", nargs="+", metavar="FILE", help="scenario files, or folders of them")
+    run.add_argument("--endpoint", default=_env("ENDPOINT"), help="default: AWS itself (with --profile)")
+    run.add_argument("--profile", help="an AWS CLI profile for the credentials")
+    run.add_argument("--region")
+    run.add_argument("--junit-xml", metavar="PATH", help="write a JUnit XML report")
+    scenario_commands.add_parser("list", help="the shipped scenarios")
+    checking = scenario_commands.add_parser("check", help="validate scenario files (no calls are made)")
+    checking.add_argument("files", nargs="+", metavar="FILE")
+
+    trail = commands.add_parser("trail", help="print the event trail of a running server (CloudTrail LookupEvents)")
+    trail.add_argument("--endpoint", default=_env("ENDPOINT", DEFAULT_ENDPOINT))
+    trail.add_argument("--follow", "-f", action="store_true", help="keep printing new events")
+    trail.add_argument("--user", help="only this user name (root for the root user)")
+    trail.add_argument("--service", help="only this service: kms, s3, iam, sts")
+    trail.add_argument("--limit", type=int, default=50, help="how many recent events first (default 50)")
+    trail.add_argument("--region", default=_env("REGION", "us-east-1"))
+    trail.add_argument("--access-key", default=os.environ.get("AWS_ACCESS_KEY_ID", "test"))
+    trail.add_argument("--secret-key", default=os.environ.get("AWS_SECRET_ACCESS_KEY", "test"))
 
 
 def main(argv=None) -> int:
@@ -87,6 +118,10 @@ def main(argv=None) -> int:
         else:
             print(json.dumps(_control(args, "GET", "/_awsbox/accounts"), indent=2))
         return 0
+    if args.command in ("lab", "scenario", "trail"):
+        from .scenario import commands
+
+        return commands.main(args)
     return 2
 
 
@@ -106,6 +141,7 @@ def _serve(args) -> int:
         threads=args.threads,
         restore_speedup=args.restore_speedup,
         seed=args.seed,
+        event_retention=args.event_retention,
         log_level=args.log_level,
     )
 

@@ -9,6 +9,7 @@ alone compares a client's timestamp with real time.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import time
 
 UTC = _dt.timezone.utc
@@ -30,13 +31,31 @@ class Clock:
         return _dt.datetime.fromtimestamp(time.time() + self.offset(), UTC)
 
     def advance(self, seconds: float) -> _dt.datetime:
+        # Signatures carry whole seconds (X-Amz-Date). Taking effect on a
+        # whole-second boundary makes every signature unambiguous: one dated
+        # before the boundary was made before the advance, one dated at or
+        # after it was made after. It costs the caller under a second.
+        boundary = math.floor(time.time()) + 1
+        time.sleep(max(0.0, boundary - time.time()))
         with self._store.tx() as db:
             db.execute("UPDATE clock SET offset_seconds = offset_seconds + ? WHERE id = 1", (float(seconds),))
+            db.execute(
+                "INSERT OR REPLACE INTO clock_history SELECT ?, offset_seconds FROM clock WHERE id = 1", (boundary,)
+            )
         return self.now()
 
-    def reset(self) -> None:
-        with self._store.tx() as db:
-            db.execute("UPDATE clock SET offset_seconds = 0 WHERE id = 1")
+    def offset_at(self, real_moment: _dt.datetime) -> float:
+        """The offset that was in force at a real moment in the past."""
+        row = self._store.read().execute(
+            "SELECT offset_seconds FROM clock_history WHERE real_ts <= ? ORDER BY real_ts DESC LIMIT 1",
+            (real_moment.timestamp(),),
+        ).fetchone()
+        return row[0] if row else 0.0
+
+    def on_simulator_time(self, real_moment: _dt.datetime) -> _dt.datetime:
+        """Where a real moment (a client's signing time) falls on the
+        simulator's timeline."""
+        return real_moment + _dt.timedelta(seconds=self.offset_at(real_moment))
 
 
 def iso8601(moment: _dt.datetime) -> str:

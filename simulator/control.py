@@ -106,6 +106,15 @@ def create_account():
     return jsonify(simulator().accounts.create(name.strip())), 201
 
 
+@control.post("/_awsbox/seed")
+def seed():
+    """Load a seed document (the scenario `setup:` section): idempotent."""
+    from .seed import load_document
+
+    load_document(simulator(), _json_body())
+    return jsonify({"seeded": True})
+
+
 @control.get("/_awsbox/accounts")
 def list_accounts():
     return jsonify({"accounts": simulator().accounts.list()})

@@ -29,6 +29,7 @@ class Service:
         validation_error: type[AwsError],
         unknown_operation: type[AwsError],
         malformed_body: type[AwsError] | None = None,
+        not_implemented: type[AwsError] | None = None,
         model_name: str | None = None,
         signing_name: str | None = None,
         global_service: bool = False,
@@ -43,6 +44,9 @@ class Service:
         # A body that does not parse (bad JSON, bad XML); defaults to the
         # validation error.
         self.malformed_body = malformed_body or validation_error
+        # An operation of the model that awsbox does not simulate (S3:
+        # NotImplemented 501); defaults to the unknown-operation error.
+        self.not_implemented = not_implemented or unknown_operation
         self.unknown_operation = unknown_operation
         self.global_service = global_service  # IAM: one region for all
         self.handlers: dict[str, Callable] = {}

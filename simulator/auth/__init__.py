@@ -19,7 +19,7 @@ import hashlib
 import io
 import re
 
-from . import sigv4
+from . import sigv2, sigv4
 from .credentials import AuthFailure, Credential, Scope
 from .payload import AwsChunkedPayload, ChunkSigner, VerifiedPayload
 
@@ -147,7 +147,7 @@ def _read_scope(signed: _Signed) -> Scope:
     return Scope(access_key_id, date, region, service)
 
 
-def _check_clock(signed: _Signed, scope: Scope, real_now: _dt.datetime, sim_now: _dt.datetime) -> None:
+def _check_clock(signed: _Signed, scope: Scope, real_now: _dt.datetime, sim_now: _dt.datetime, on_sim_time) -> None:
     fields = {"request_time": signed.timestamp_text,
               "timestamp": signed.timestamp.strftime(sigv4.TIMESTAMP_FORMAT), "server_time": real_now}
     if signed.presigned and scope.service == "s3":
@@ -159,7 +159,9 @@ def _check_clock(signed: _Signed, scope: Scope, real_now: _dt.datetime, sim_now:
         expires = signed.expires
         if signed.timestamp - real_now > _dt.timedelta(seconds=_DEFAULT_SKEW_WINDOW):
             raise sigv4.failure("skew", "X-Amz-Date is in the future", window=_DEFAULT_SKEW_WINDOW, **fields)
-        expires_at = signed.timestamp + _dt.timedelta(seconds=expires)
+        # Signed at X-Amz-Date by the client's (real) clock: expiry counts on
+        # the simulator's timeline from where that moment falls on it.
+        expires_at = on_sim_time(signed.timestamp) + _dt.timedelta(seconds=expires)
         if sim_now > expires_at:
             raise sigv4.failure("expired_presign", "presigned URL expired", expires=expires,
                                 expires_at=expires_at, server_time=sim_now)
@@ -171,13 +173,13 @@ def _check_clock(signed: _Signed, scope: Scope, real_now: _dt.datetime, sim_now:
         raise sigv4.failure("skew", "request time too far from server time", window=window, **fields)
 
 
-def _check_token(signed: _Signed, credential: Credential, sim_now: _dt.datetime) -> None:
+def _check_token(token: str | None, credential: Credential, sim_now: _dt.datetime) -> None:
     if credential.session_token_hash is None:
-        if signed.token:
+        if token:
             # A session token with long-term keys is a token AWS did not issue.
             raise sigv4.failure("invalid_token", "session token sent with long-term credentials")
         return
-    provided = hashlib.sha256(signed.token.encode("utf-8")).hexdigest() if signed.token else ""
+    provided = hashlib.sha256(token.encode("utf-8")).hexdigest() if token else ""
     if not sigv4.same_signature(credential.session_token_hash, provided):
         raise sigv4.failure("invalid_token", "session token does not match the access key")
     if credential.expires is not None and sim_now.timestamp() >= credential.expires:
@@ -254,27 +256,35 @@ def _permissive(request, body, lookup, default_principal):
 
 
 def authenticate(request, raw_path: str, body, *, lookup, real_now: _dt.datetime, sim_now: _dt.datetime,
-                 permissive: bool, default_principal):
+                 permissive: bool, default_principal, service: str | None = None, path_style_path: str | None = None,
+                 on_sim_time=lambda moment: moment):
     """Verify a request's SigV4 signature -> (credential, scope, body).
 
     ``raw_path``: the percent-encoded path as the client sent it. ``body``:
     bytes, or a file-like with ``read(n)`` (S3). ``lookup(access_key_id)``:
-    the Credential or None. Raises AuthFailure. ``permissive``: nothing is
+    the Credential or None. Raises AuthFailure. ``service`` and
+    ``path_style_path``: for S3's legacy SigV2, which signs the path-style path.
+    ``on_sim_time(real_moment)``: where a client's signing time falls on the
+    simulator clock (presigned expiry). ``permissive``: nothing is
     checked; a known key resolves to its principal, an unknown key (or no
     signature at all) to ``default_principal``; the scope is None when the
     request claims none (use the configured region)."""
     if permissive:
         return _permissive(request, body, lookup, default_principal)
     params = sigv4.query_params(request.query_string)
+    if service == "s3" and sigv2.is_sigv2(request, params):
+        return sigv2.authenticate(request, path_style_path or raw_path, body, lookup=lookup, real_now=real_now,
+                                  sim_now=sim_now, check_token=lambda token, cred: _check_token(token, cred, sim_now),
+                                  on_sim_time=on_sim_time)
     signed = _read_signed(request, params)
     scope = _read_scope(signed)
-    _check_clock(signed, scope, real_now, sim_now)
+    _check_clock(signed, scope, real_now, sim_now, on_sim_time)
     credential = lookup(scope.access_key_id)
     if credential is None:
         raise sigv4.failure("unknown_key", "unknown access key", access_key_id=scope.access_key_id)
     if credential.status != "Active":
         raise sigv4.failure("inactive_key", "inactive access key", access_key_id=scope.access_key_id)
-    _check_token(signed, credential, sim_now)
+    _check_token(signed.token, credential, sim_now)
 
     if scope.service == "s3":
         unsigned = _unsigned_headers(request, signed)

@@ -239,10 +239,12 @@ def _s3(failure: AuthFailure) -> AwsError:
     if kind in ("unknown_key", "inactive_key"):
         return InvalidAccessKeyId(S3_UNKNOWN_KEY, AWSAccessKeyId=f["access_key_id"])
     if kind == "bad_signature":
-        return SignatureDoesNotMatch(
-            S3_SIGNATURE_MISMATCH, AWSAccessKeyId=f["access_key_id"], StringToSign=f["string_to_sign"],
-            SignatureProvided=f["signature_provided"], StringToSignBytes=_hex_bytes(f["string_to_sign"]),
-            CanonicalRequest=f["canonical_request"], CanonicalRequestBytes=_hex_bytes(f["canonical_request"]))
+        fields = dict(AWSAccessKeyId=f["access_key_id"], StringToSign=f["string_to_sign"],
+                      SignatureProvided=f["signature_provided"], StringToSignBytes=_hex_bytes(f["string_to_sign"]))
+        if f["canonical_request"] is not None:  # SigV2 has no canonical request
+            fields.update(CanonicalRequest=f["canonical_request"],
+                          CanonicalRequestBytes=_hex_bytes(f["canonical_request"]))
+        return SignatureDoesNotMatch(S3_SIGNATURE_MISMATCH, **fields)
     if kind == "skew":
         return RequestTimeTooSkewed("The difference between the request time and the current time is too large.",
                                     RequestTime=f["request_time"], ServerTime=_seconds(f["server_time"]),

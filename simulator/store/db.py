@@ -51,6 +51,12 @@ CORE_SCHEMA = [
     );
     CREATE INDEX credentials_by_account ON credentials(account_id);
     """,
+    """
+    -- Every advance of the simulator clock: from real time real_ts on, the
+    -- offset was offset_seconds. Lets time-limited signatures made at a
+    -- known real time be placed on the simulator's timeline.
+    CREATE TABLE clock_history (real_ts REAL PRIMARY KEY, offset_seconds REAL NOT NULL);
+    """,
 ]
 
 

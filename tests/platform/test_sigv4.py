@@ -1,5 +1,7 @@
 """SigV4 through the real server: each service's own error for each failure."""
+import contextlib
 import datetime as dt
+import hashlib
 from unittest import mock
 
 import botocore.auth
@@ -9,6 +11,26 @@ import requests
 from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+
+
+@contextlib.contextmanager
+def _client_clock(offset: dt.timedelta):
+    """Sign as a client whose clock is off by ``offset`` (botocore's own
+    signer and, when awscrt is installed, the CRT signer botocore uses)."""
+    moment = dt.datetime.now(dt.timezone.utc) + offset
+
+    def now(remove_tzinfo=True):
+        return moment.replace(tzinfo=None) if remove_tzinfo else moment
+
+    with contextlib.ExitStack() as patches:
+        patches.enter_context(mock.patch.object(botocore.auth, "get_current_datetime", now))
+        try:
+            import botocore.crt.auth as crt_auth
+        except ImportError:
+            pass
+        else:
+            patches.enter_context(mock.patch.object(crt_auth, "get_current_datetime", now))
+        yield
 
 
 def _code(call):
@@ -113,7 +135,7 @@ def test_s3_body_not_matching_its_declared_sha256_is_rejected(server):
     s3.create_bucket(Bucket="sigv4-body-bucket")
     url = server.endpoint + "/sigv4-body-bucket/object"
     request = AWSRequest(method="PUT", url=url, data=b"original body")
-    request.headers["x-amz-content-sha256"] = botocore.auth.hashlib.sha256(b"original body").hexdigest()
+    request.headers["x-amz-content-sha256"] = hashlib.sha256(b"original body").hexdigest()
     S3SigV4Auth(Credentials("test", "test"), "s3", "us-east-1").add_auth(request)
     response = requests.put(url, data=b"tampered body", headers=dict(request.headers.items()), timeout=10)
     assert response.status_code == 400, response.text
@@ -128,8 +150,7 @@ def test_s3_body_not_matching_its_declared_sha256_is_rejected(server):
     [("sts", "SignatureDoesNotMatch"), ("kms", "InvalidSignatureException"), ("s3", "RequestTimeTooSkewed")],
 )
 def test_clock_skew_over_15_minutes_is_rejected(server, service, code):
-    skewed = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(minutes=20)
-    with mock.patch.object(botocore.auth, "get_current_datetime", return_value=skewed):
+    with _client_clock(-dt.timedelta(minutes=20)):
         got = _code(lambda: CALLS[service](server.client(service)))
     assert got[0] == code
     if service != "s3":
@@ -137,16 +158,20 @@ def test_clock_skew_over_15_minutes_is_rejected(server, service, code):
 
 
 def test_skew_within_15_minutes_is_accepted(server):
-    skewed = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(minutes=10)
-    with mock.patch.object(botocore.auth, "get_current_datetime", return_value=skewed):
-        server.client("sts").get_caller_identity()
+    with _client_clock(-dt.timedelta(minutes=4)):
+        for service in ("sts", "kms", "s3"):
+            CALLS[service](server.client(service))
 
 
-def test_presigned_url_works_then_expires_on_the_simulator_clock(server):
-    s3 = server.client("s3")
-    url = s3.generate_presigned_url("list_buckets", ExpiresIn=300)
+# None: boto3's default, SigV2 in us-east-1. A SigV2 URL carries only its
+# expiry; awsbox places it on the simulator clock as if made with boto3's
+# default lifetime (an hour), so that is the lifetime tested.
+@pytest.mark.parametrize("signature_version,lifetime", [(None, 3600), ("s3v4", 300)])
+def test_presigned_url_works_then_expires_on_the_simulator_clock(server, signature_version, lifetime):
+    s3 = server.client("s3", signature_version=signature_version) if signature_version else server.client("s3")
+    url = s3.generate_presigned_url("list_buckets", ExpiresIn=lifetime)
     assert requests.get(url, timeout=10).status_code == 200
-    server.advance_clock(301)
+    server.advance_clock(lifetime + 1)
     response = requests.get(url, timeout=10)
     assert response.status_code == 403
     assert "<Code>AccessDenied</Code>" in response.text
@@ -155,9 +180,10 @@ def test_presigned_url_works_then_expires_on_the_simulator_clock(server):
     s3.list_buckets()
 
 
-def test_presigned_url_with_wrong_signature_is_rejected(server):
-    url = server.client("s3").generate_presigned_url("list_buckets", ExpiresIn=300)
-    tampered = url.replace("X-Amz-Signature=", "X-Amz-Signature=0")[:-1]
+@pytest.mark.parametrize("signature_version,field", [("s3", "Signature="), ("s3v4", "X-Amz-Signature=")])
+def test_presigned_url_with_wrong_signature_is_rejected(server, signature_version, field):
+    url = server.client("s3", signature_version=signature_version).generate_presigned_url("list_buckets")
+    tampered = url.replace(field, field + "A")
     response = requests.get(tampered, timeout=10)
     assert response.status_code == 403
     assert "<Code>SignatureDoesNotMatch</Code>" in response.text
