@@ -145,6 +145,10 @@ class Simulator:
             protocol = protocol_for(service)
             if sum(len(k) + len(v) + 4 for k, v in request.headers.items()) > MAX_HEADER_BYTES:
                 raise RequestHeaderSectionTooLarge()
+            if request.method == "OPTIONS" and service.cors is not None:
+                # Browsers send CORS preflights unsigned.
+                headers = service.cors.preflight_request(self.store, route.path, request.headers)
+                return Response(status=200, headers={**headers, "x-amz-request-id": request_id})
             body = request.stream if service.protocol == "rest-xml" else self._small_body(request, service)
             credential, scope, body = authenticate(
                 request,
@@ -179,7 +183,10 @@ class Simulator:
                 http=request,
             )
             output = self.execute(ctx)
-            return protocol.serialize(service, operation, output, request_id)
+            response = protocol.serialize(service, operation, output, request_id)
+            if service.cors is not None and "Origin" in request.headers:
+                response.headers.update(service.cors.actual_request_headers(self.store, route.path, request.headers, request.method))
+            return response
         except AuthFailure as failure:
             return self._error(service, to_aws_error(service.name, failure), request_id)
         except AwsError as error:

@@ -33,6 +33,7 @@ class Service:
         model_name: str | None = None,
         signing_name: str | None = None,
         global_service: bool = False,
+        register: bool = True,
     ):
         self.name = name
         self.model = service_model(model_name or name)
@@ -49,9 +50,14 @@ class Service:
         self.not_implemented = not_implemented or unknown_operation
         self.unknown_operation = unknown_operation
         self.global_service = global_service  # IAM: one region for all
+        # Browser CORS for services that have it (S3): an object with
+        # preflight_request(store, path, headers) -> headers (raising the
+        # service's error) and actual_request_headers(store, path, headers, method).
+        self.cors = None
         self.handlers: dict[str, Callable] = {}
         self._by_normal = {_normal(op): op for op in self.model.operation_names}
-        _SERVICES[name] = self
+        if register:  # False: a stand-alone service (protocol tests), never served
+            _SERVICES[name] = self
 
     def operation(self, fn: Callable) -> Callable:
         op = self._by_normal.get(_normal(fn.__name__))

@@ -3,13 +3,9 @@
 as CloudTrail's JSON protocol answers it."""
 from __future__ import annotations
 
-from simulator.errors import AwsError
+from services.cloudtrail.errors import AccessDeniedException
 
 from . import authorize_by_identity
-
-
-class AccessDeniedException(AwsError):
-    """CloudTrail's denial (HTTP 400)."""
 
 
 def _denial(decision):

@@ -25,16 +25,12 @@ import json
 from policies.actions import Requirement, requirements
 from policies.document import PolicyError, parse_policy
 from services.kms import ciphertext, key_ids, keys
-from services.kms.errors import KmsError, MalformedPolicyDocumentException
+from services.kms.errors import AccessDeniedException, KmsError, MalformedPolicyDocumentException
 from simulator.errors import AwsError
 
 from . import AUDIT, ENFORCE, Caller, check, mode, record, scope_of
 
 LOCKOUT = "The new key policy will not allow you to update the key policy in the future."
-
-
-class AccessDeniedException(AwsError):
-    """KMS's denial (HTTP 400, as KMS answers it)."""
 
 
 def _denial(decision) -> AwsError:

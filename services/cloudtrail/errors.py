@@ -7,6 +7,10 @@ class CloudTrailError(AwsError):
     status = 400
 
 
+class AccessDeniedException(CloudTrailError):
+    """A denial by the caller's identity-based policies."""
+
+
 class ValidationException(CloudTrailError):
     pass
 

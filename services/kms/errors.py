@@ -14,6 +14,10 @@ class KmsError(AwsError):
     status = 400
 
 
+class AccessDeniedException(KmsError):
+    """A denial by the key policy, grants or IAM (rendered with HTTP 400, as KMS does)."""
+
+
 # -- request shape ---------------------------------------------------------
 class ValidationException(KmsError):
     pass

@@ -32,6 +32,10 @@ def operation(fn):
 
     return s3.operation(handler)
 
+from . import cors  # noqa: E402
+
+s3.cors = cors
+
 from . import (  # noqa: E402,F401  (registers the handlers)
     operations_bucket_configuration,
     operations_buckets,

@@ -94,13 +94,28 @@ def bucket_of(path: str) -> str:
     return unquote(path.lstrip("/").split("/", 1)[0])
 
 
+def _configuration_row(store, bucket: str):
+    return store.read().execute("SELECT document FROM s3_bucket_configs WHERE bucket = ? AND name = 'cors'",
+                                (bucket,)).fetchone()
+
+
 def preflight_request(store, path: str, headers) -> dict:
     """The platform's entry for an OPTIONS request to S3 (no signature, as
     browsers send them): the 200 answer's headers, or NoSuchBucket / 403."""
     bucket = bucket_of(path)
-    row = store.read().execute("SELECT document FROM s3_bucket_configs WHERE bucket = ? AND name = 'cors'",
-                               (bucket,)).fetchone()
+    row = _configuration_row(store, bucket)
     if row is None and store.read().execute("SELECT 1 FROM s3_buckets WHERE name = ?", (bucket,)).fetchone() is None:
         raise NoSuchBucket(BucketName=bucket)
     return preflight(json.loads(row[0]) if row else None, headers.get("Origin"),
                      headers.get("Access-Control-Request-Method"), headers.get("Access-Control-Request-Headers"))
+
+
+def actual_request_headers(store, path: str, headers, method: str) -> dict:
+    """The platform's entry for a request carrying Origin: the
+    Access-Control-* headers the bucket's CORS rules give it (none when no
+    rule matches)."""
+    origin = headers.get("Origin")
+    if not origin:
+        return {}
+    row = _configuration_row(store, bucket_of(path))
+    return response_headers(json.loads(row[0]) if row else None, origin, method)

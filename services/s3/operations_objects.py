@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from simulator.protocols import RESPONSE_STATUS
+
 from . import buckets, checksums, conditions, objects, operation, ranges, restore, tagging
 from . import server_side_encryption as sse
 from .errors import (
@@ -97,6 +99,7 @@ def _read(ctx, params: dict, *, method: str) -> dict:
     first, last = span if span is not None else (0, size - 1)
     if span is not None and (part_number is None or row["parts_count"]):
         out["ContentRange"] = ranges.content_range(first, last, size)
+        out[RESPONSE_STATUS] = 206
     elif params.get("ChecksumMode") == "ENABLED":
         out.update(objects.checksum_output(row))
     out["ContentLength"] = last - first + 1 if size else 0

@@ -1,6 +1,8 @@
 """Storage-class operations: RestoreObject, and lifecycle configuration."""
 from __future__ import annotations
 
+from simulator.protocols import RESPONSE_STATUS
+
 from . import buckets, lifecycle, objects, operation, restore
 from .errors import NoSuchLifecycleConfiguration
 
@@ -9,8 +11,10 @@ from .errors import NoSuchLifecycleConfiguration
 def restore_object(ctx, params):
     bucket = buckets.get(ctx, params["Bucket"])
     row = objects.find(ctx, bucket["name"], params["Key"], params.get("VersionId"), method="POST")
-    restore.request(ctx, row, params.get("RestoreRequest") or {})
-    return {}
+    started = restore.request(ctx, row, params.get("RestoreRequest") or {})
+    # 202 Accepted when a restore starts; 200 when an available copy's
+    # expiry is only moved.
+    return {RESPONSE_STATUS: 202 if started else 200}
 
 
 @operation

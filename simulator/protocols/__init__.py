@@ -4,7 +4,7 @@ operation handlers never touch HTTP."""
 from __future__ import annotations
 
 from .json import JsonProtocol
-from .protocol import Protocol
+from .protocol import RESPONSE_STATUS, Protocol
 from .query import QueryProtocol
 from .rest_xml import RestXmlProtocol
 
@@ -20,4 +20,4 @@ def protocol_for(service) -> Protocol:
     return _PROTOCOLS[service.protocol]
 
 
-__all__ = ["Protocol", "protocol_for"]
+__all__ = ["Protocol", "protocol_for", "RESPONSE_STATUS"]

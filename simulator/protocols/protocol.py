@@ -7,6 +7,13 @@ import functools
 from . import shapes
 
 
+# An output member a handler may set when AWS's HTTP status depends on the
+# outcome and the model has no statusCode member for it (S3: 206 for a
+# range, 202 for a restore started). Not a member of any shape, so no
+# serializer writes it anywhere else.
+RESPONSE_STATUS = "ResponseStatus"
+
+
 class Protocol(abc.ABC):
     """Parses requests and serializes responses of one AWS protocol, driven
     by the service's botocore model. Stateless: one instance serves every

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from werkzeug.wsgi import FileWrapper
 
 from . import shapes, xml_shapes
-from .protocol import Protocol, nodes
+from .protocol import RESPONSE_STATUS, Protocol, nodes
 from .shapes import BadValue
 
 S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -257,8 +257,8 @@ class RestXmlProtocol(Protocol):
     def serialize(self, service, operation, output, request_id):
         _, n = nodes(service, operation)
         op = service.model.operation_model(operation)
-        status = int(op.http.get("responseCode", 200))
         output = output or {}
+        status = int(output.get(RESPONSE_STATUS) or op.http.get("responseCode", 200))
         headers = {"x-amz-request-id": request_id, "x-amz-id-2": _host_id(request_id)}
         body, content_type = b"", None
         if n is not None:

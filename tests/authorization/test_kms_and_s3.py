@@ -36,8 +36,12 @@ def test_the_labs_second_user_cannot_read_the_encrypted_object(account, s3, kms)
     client.list_objects_v2(Bucket=bucket)  # S3 access: yes
     code, message, status = error_of(client.get_object, Bucket=bucket, Key="secret.txt")
     assert (code, status) == ("AccessDenied", 403)
-    # Writing needs kms:GenerateDataKey on the bucket's key.
-    assert error_of(client.put_object, Bucket=bucket, Key="new.txt", Body=b"x")[0] == "AccessDenied"
+    assert message == ("The ciphertext refers to a customer master key that does not exist, does not exist in"
+                       " this region, or you are not allowed to access.")
+    # Writing needs kms:GenerateDataKey on the bucket's key: S3 passes KMS's sentence on.
+    code, message, _ = error_of(client.put_object, Bucket=bucket, Key="new.txt", Body=b"x")
+    assert code == "AccessDenied"
+    assert message.startswith(f"User: {second.arn} is not authorized to perform: kms:GenerateDataKey on resource: {key['Arn']}")
     # With key usage granted by IAM (the default key policy delegates to the account) it works.
     user = account.user(policy(allow(["kms:Decrypt", "kms:GenerateDataKey"], key["Arn"])), managed=[S3_FULL])
     assert user.client("s3").get_object(Bucket=bucket, Key="secret.txt")["Body"].read() == b"top secret"

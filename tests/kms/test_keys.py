@@ -176,8 +176,15 @@ def test_aws_managed_key_created_on_first_use(kms, server):
     assert kms.describe_key(KeyId="alias/aws/s3")["KeyMetadata"]["KeyId"] == meta["KeyId"]  # once
     policy = kms.get_key_policy(KeyId=meta["KeyId"])["Policy"]
     assert f'"kms:ViaService" : "s3.{server.region}.amazonaws.com"' in policy
-    # AWS managed keys are KMS's to change.
-    assert error_of(kms.disable_key, KeyId=meta["KeyId"])[0] == "UnsupportedOperationException"
-    assert error_of(kms.schedule_key_deletion, KeyId=meta["KeyId"])[0] == "UnsupportedOperationException"
-    assert error_of(kms.create_alias, AliasName="alias/aws/mine", TargetKeyId=meta["KeyId"])[0] == "NotAuthorizedException"
+    # AWS managed keys are KMS's to change: their key policy allows no
+    # principal kms:DisableKey or kms:ScheduleKeyDeletion, so the key policy
+    # refuses first, as AWS answers (AccessDeniedException, resource-based).
+    code, message = error_of(kms.disable_key, KeyId=meta["KeyId"])[:2]
+    assert code == "AccessDeniedException"
+    assert "because no resource-based policy allows the kms:DisableKey action" in message
+    assert error_of(kms.schedule_key_deletion, KeyId=meta["KeyId"])[0] == "AccessDeniedException"
+    assert error_of(kms.create_alias, AliasName="alias/mine", TargetKeyId=meta["KeyId"])[0] == "AccessDeniedException"
+    # The alias/aws/ prefix is reserved, whatever key it would name.
+    own = kms.create_key()["KeyMetadata"]["KeyId"]
+    assert error_of(kms.create_alias, AliasName="alias/aws/mine", TargetKeyId=own)[0] == "NotAuthorizedException"
     assert kms.get_key_rotation_status(KeyId=meta["KeyId"])["KeyRotationEnabled"] is True

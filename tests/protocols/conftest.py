@@ -53,8 +53,8 @@ class MethodNotAllowed(AwsError):
 
 
 def _service(name, validation, unknown, malformed):
-    # Registered under a test-only name so the real services stay untouched.
-    return Service(f"protocol-test-{name}", model_name=name, validation_error=validation,
+    # Not registered: the real services (and the coverage table) stay untouched.
+    return Service(f"protocol-test-{name}", model_name=name, register=False, validation_error=validation,
                    unknown_operation=unknown, malformed_body=malformed)
 
 

@@ -84,8 +84,6 @@ def test_cors_configuration(s3, bucket):
     assert error_of(s3.get_bucket_cors, Bucket=bucket)[0] == "NoSuchCORSConfiguration"
 
 
-@pytest.mark.xfail(reason="needs the platform to hand OPTIONS requests to services.s3.cors.preflight_request",
-                   strict=False)
 def test_cors_preflight(server, s3, bucket):
     s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=CORS)
     allowed = requests.options(f"{server.endpoint}/{bucket}/file.txt", headers={
@@ -98,6 +96,16 @@ def test_cors_preflight(server, s3, bucket):
     refused = requests.options(f"{server.endpoint}/{bucket}/file.txt", headers={
         "Origin": "https://evil.test", "Access-Control-Request-Method": "PUT"})
     assert refused.status_code == 403
+    assert "<Code>AccessForbidden</Code>" in refused.text
+    missing = requests.options(f"{server.endpoint}/no-such-bucket-cors/file.txt", headers={
+        "Origin": "https://app.example.com", "Access-Control-Request-Method": "GET"})
+    assert missing.status_code == 404 and "<Code>NoSuchBucket</Code>" in missing.text
+    # An actual (signed) request from an allowed origin carries the CORS headers.
+    s3.put_object(Bucket=bucket, Key="file.txt", Body=b"x")
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "file.txt"})
+    actual = requests.get(url, headers={"Origin": "https://app.example.com"})
+    assert actual.status_code == 200
+    assert actual.headers["Access-Control-Allow-Origin"] == "https://app.example.com"
 
 
 def test_cors_preflight_rules():

@@ -99,6 +99,7 @@ DATA = bytes(range(256)) * 1000  # 256,000 bytes: several 64 KiB frames
 def test_range_get(s3, bucket, header, first, last):
     s3.put_object(Bucket=bucket, Key="data", Body=DATA)
     got = s3.get_object(Bucket=bucket, Key="data", Range=header)
+    assert got["ResponseMetadata"]["HTTPStatusCode"] == 206
     assert got["Body"].read() == DATA[first : last + 1]
     assert got["ContentRange"] == f"bytes {first}-{last}/{len(DATA)}"
     assert got["ContentLength"] == last - first + 1

@@ -25,7 +25,8 @@ def test_glacier_restore_on_the_clock(clocked):
     error = error_body(s3.get_object, Bucket=bucket, Key="cold")
     assert (error["Code"], error["StorageClass"]) == ("InvalidObjectState", "GLACIER")
     assert error_of(s3.get_object, Bucket=bucket, Key="cold")[2] == 403
-    s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={"Days": 2, "GlacierJobParameters": {"Tier": "Standard"}})
+    started = s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={"Days": 2, "GlacierJobParameters": {"Tier": "Standard"}})
+    assert started["ResponseMetadata"]["HTTPStatusCode"] == 202
     assert s3.head_object(Bucket=bucket, Key="cold")["Restore"] == 'ongoing-request="true"'
     assert error_of(s3.restore_object, Bucket=bucket, Key="cold", RestoreRequest={"Days": 1})[0] == \
         "RestoreAlreadyInProgress"
@@ -35,6 +36,8 @@ def test_glacier_restore_on_the_clock(clocked):
     head = s3.head_object(Bucket=bucket, Key="cold")
     assert head["Restore"].startswith('ongoing-request="false", expiry-date="')
     assert s3.get_object(Bucket=bucket, Key="cold")["Body"].read() == b"frozen"
+    extended = s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={"Days": 2})
+    assert extended["ResponseMetadata"]["HTTPStatusCode"] == 200  # an available copy: expiry moved
     listed = s3.list_objects_v2(Bucket=bucket, OptionalObjectAttributes=["RestoreStatus"])["Contents"][0]
     assert listed["StorageClass"] == "GLACIER"
     server.advance_clock(3 * DAY)  # the restored copy expired
