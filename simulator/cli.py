@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--iam", choices=["enforce", "audit", "off"], default=_env("IAM", "enforce"))
     serve.add_argument("--region", default=_env("REGION", "us-east-1"))
     serve.add_argument("--admin-token", default=_env("ADMIN_TOKEN"))
+    serve.add_argument("--root-access-key-id", default=_env("ROOT_ACCESS_KEY_ID", "test"))
+    serve.add_argument("--root-secret-access-key", default=_env("ROOT_SECRET_ACCESS_KEY", "test"))
     serve.add_argument("--workers", type=int, default=int(_env("WORKERS", "2")))
     serve.add_argument("--threads", type=int, default=int(_env("THREADS", "8")))
     serve.add_argument("--restore-speedup", type=float, default=float(_env("RESTORE_SPEEDUP", "1")),
@@ -137,6 +139,8 @@ def _serve(args) -> int:
         iam=args.iam,
         region=args.region,
         admin_token=args.admin_token,
+        root_access_key_id=args.root_access_key_id,
+        root_secret_access_key=args.root_secret_access_key,
         workers=args.workers,
         threads=args.threads,
         restore_speedup=args.restore_speedup,
@@ -152,6 +156,7 @@ def _serve(args) -> int:
             f"  region:     {config.region}\n"
             f"  account id: {config.default_account}\n"
             f"  root keys:  AWS_ACCESS_KEY_ID={config.root_access_key_id} AWS_SECRET_ACCESS_KEY={config.root_secret_access_key}\n"
+            f"  console:    http://{args.host}:{args.port}/console\n"
             f"  store:      {'in memory (throwaway)' if config.in_memory else Path(config.data_dir).resolve()}\n"
             f"  auth:       {config.auth}   iam: {config.iam}",
             flush=True,

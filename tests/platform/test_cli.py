@@ -5,6 +5,8 @@ import subprocess
 import sys
 import time
 
+import botocore.exceptions
+import pytest
 import yaml
 
 from simulator import __version__
@@ -108,3 +110,12 @@ def _has_docker_compose() -> bool:
         return subprocess.run(["docker", "compose", "version"], capture_output=True, timeout=10).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
+
+
+def test_root_keys_are_configurable(awsbox_server_factory):
+    with awsbox_server_factory("--root-access-key-id", "AKIAROOTEXAMPLE00001", "--root-secret-access-key", "s3cret") as server:
+        identity = server.client("sts", "AKIAROOTEXAMPLE00001", "s3cret").get_caller_identity()
+        assert identity["Arn"] == "arn:aws:iam::123456789012:root"
+        with pytest.raises(botocore.exceptions.ClientError) as refused:
+            server.client("sts").get_caller_identity()  # test/test is not a key here
+        assert refused.value.response["Error"]["Code"] == "InvalidClientTokenId"
