@@ -6,10 +6,9 @@ import json
 import os
 import sys
 import urllib.error
-import urllib.request
 from pathlib import Path
 
-from . import __version__
+from . import __version__, control_client
 from .config import Config
 
 DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
@@ -167,14 +166,8 @@ def _serve(args) -> int:
 
 
 def _control(args, method: str, path: str, body: dict | None = None) -> dict:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(args.endpoint.rstrip("/") + path, data=data, method=method)
-    request.add_header("Content-Type", "application/json")
-    if args.admin_token:
-        request.add_header("Authorization", f"Bearer {args.admin_token}")
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.loads(response.read())
+        return control_client.call(args.endpoint, method, path, body, token=args.admin_token)
     except urllib.error.HTTPError as error:
         sys.stderr.write(error.read().decode("utf-8", "replace") + "\n")
         raise SystemExit(1)

@@ -2,7 +2,6 @@
 starts it: for the pytest plugin, ``awsbox lab`` and benchmarks."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -10,10 +9,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
 import boto3
 from botocore.config import Config as BotoConfig
+
+from . import control_client
 
 
 def free_port() -> int:
@@ -103,13 +103,7 @@ class EmbeddedServer:
         )
 
     def control(self, method: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.endpoint + path, data=data, method=method)
-        request.add_header("Content-Type", "application/json")
-        if token:
-            request.add_header("Authorization", f"Bearer {token}")
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return json.loads(response.read())
+        return control_client.call(self.endpoint, method, path, body, token=token, timeout=10)
 
     def advance_clock(self, seconds: float) -> str:
         return self.control("POST", "/_awsbox/clock/advance", {"seconds": seconds})["now"]

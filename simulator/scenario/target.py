@@ -3,13 +3,13 @@ or real AWS through a profile. On awsbox the control API (clock, seed) and
 the event trail are there too."""
 from __future__ import annotations
 
-import json
 import os
 import urllib.error
-import urllib.request
 
 import boto3
 from botocore.config import Config as BotoConfig
+
+from .. import control_client
 
 # awsbox's default account root (`awsbox serve` prints them).
 AWSBOX_ROOT_KEYS = ("test", "test")
@@ -65,14 +65,8 @@ class Target:
         """The awsbox control API (``/_awsbox/...``)."""
         if not self.endpoint:
             raise ControlUnavailable("real AWS has no awsbox control API")
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.endpoint + path, data=data, method=method)
-        request.add_header("Content-Type", "application/json")
-        if self.admin_token:
-            request.add_header("Authorization", f"Bearer {self.admin_token}")
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return json.loads(response.read())
+            return control_client.call(self.endpoint, method, path, body, token=self.admin_token)
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace")[:300]
             raise ControlUnavailable(f"{method} {path} answered {error.code}: {detail}") from None

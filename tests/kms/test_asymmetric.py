@@ -3,7 +3,6 @@ signatures and ciphertext checked with ``cryptography`` outside the simulator.""
 import hashlib
 
 import pytest
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa, utils
 

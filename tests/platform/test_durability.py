@@ -8,7 +8,6 @@ import textwrap
 import threading
 import time
 
-import botocore.exceptions
 import pytest
 
 

@@ -1,7 +1,6 @@
 """Bad requests get 4xx errors in the right protocol, never tracebacks or HTML."""
 import json
 
-import pytest
 import requests
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest

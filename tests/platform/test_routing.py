@@ -2,7 +2,6 @@
 unknown operations answered in each protocol's own error."""
 import json
 
-import botocore.config
 import pytest
 import requests
 from botocore.auth import SigV4Auth
