@@ -55,25 +55,38 @@ class BodyCipher:
     def _aad(self, index: int, final: bool) -> bytes:
         return _AAD + self._body_id + struct.pack(">I?", index, final)
 
-    def seal(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
-        """Sealed frames of the plaintext ``chunks`` (of any sizes). A frame
-        is held back until more data shows it is not the last one."""
-        pending = bytearray()
+    def seal(self, chunks: Iterable[bytes]) -> Iterator[bytearray]:
+        """The sealed frames of the plaintext ``chunks`` (of any sizes), one
+        buffer per chunk: the frames it completes, sealed straight from the
+        chunk into that buffer. The last frame is held back until more data
+        shows it is not the final one."""
         index = 0
+        held = bytearray()  # plaintext not sealed yet: 1..FRAME bytes once any data came
         for chunk in chunks:
-            pending += chunk
-            if len(pending) <= FRAME:
+            if not chunk:
                 continue
-            view = memoryview(pending)
-            offset = 0
-            # Keep at least one byte back: the final frame is only known at the end.
-            while len(pending) - offset > FRAME:
-                yield self._aead.encrypt(self._nonce(index), view[offset : offset + FRAME], self._aad(index, False))
+            data = memoryview(chunk)
+            if len(held) < FRAME:
+                room = FRAME - len(held)
+                held += data[:room]
+                data = data[room:]
+            if not data:
+                continue
+            # Seal what is held, and every whole frame of the chunk but the
+            # bytes (1..FRAME) of its end, which may be the final frame.
+            whole = (len(data) - 1) // FRAME
+            out = bytearray((1 + whole) * SEALED_FRAME)
+            sink = memoryview(out)
+            self._aead.encrypt_into(self._nonce(index), held, self._aad(index, False), sink[:SEALED_FRAME])
+            index += 1
+            for n in range(whole):
+                self._aead.encrypt_into(self._nonce(index), data[n * FRAME : (n + 1) * FRAME],
+                                        self._aad(index, False), sink[(n + 1) * SEALED_FRAME : (n + 2) * SEALED_FRAME])
                 index += 1
-                offset += FRAME
-            view.release()
-            del pending[:offset]
-        yield self._aead.encrypt(self._nonce(index), bytes(pending), self._aad(index, True))
+            held = bytearray(data[whole * FRAME :])
+            sink.release()
+            yield out
+        yield self._aead.encrypt(self._nonce(index), bytes(held), self._aad(index, True))
 
     def open(self, blob: BinaryIO, size: int, first: int, last: int) -> Iterator[bytes]:
         """Plaintext bytes ``first``..``last`` (inclusive) of a body of

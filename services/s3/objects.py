@@ -1,8 +1,9 @@
 """Objects and their versions: validation, storing a body, committing a
 version, finding one, reading it back, deleting.
 
-A write streams socket -> hashes (MD5 for the ETag, the flexible checksum)
--> frame encryption -> blob temp file -> fsync -> rename, and only then
+A write streams socket -> frame encryption -> blob temp file -> fsync ->
+rename in one pass, its hashes (MD5 for the ETag, the flexible checksum)
+computed beside the encryption in worker threads, and only then
 commits the row that makes it visible; a failure anywhere before the commit
 leaves nothing behind but a removed temp file. Replaced bodies are deleted
 after the commit that replaced them.
@@ -172,24 +173,14 @@ def store_body(ctx, stream, data_key: bytes, checksum: checksums.Checksum, *also
 
 
 def store_chunks(ctx, chunks, data_key: bytes, checksum: checksums.Checksum, *also: checksums.Checksum) -> StoredBody:
-    """Seal plaintext ``chunks`` into a new blob, hashing as they pass:
-    MD5, the checksum kept with the body, and any other the client sent."""
+    """Seal plaintext ``chunks`` into a new blob in one pass, hashing them
+    beside the encryption: MD5, the checksum kept with the body, and any
+    other the client sent."""
     md5 = hashlib.md5()
+    digests = checksums.BodyDigests(md5, checksum, *also)
     body_id = new_body_id()
-    size = 0
-
-    def plaintext():
-        nonlocal size
-        for chunk in chunks:
-            md5.update(chunk)
-            checksum.update(chunk)
-            for other in also:
-                other.update(chunk)
-            size += len(chunk)
-            yield chunk
-
-    blob_id, _ = ctx.store.blobs.write(BodyCipher(data_key, body_id).seal(plaintext()))
-    return StoredBody(blob_id, body_id, size, md5.digest(), checksum)
+    blob_id, _ = ctx.store.blobs.write(BodyCipher(data_key, body_id).seal(digests.passing(chunks)))
+    return StoredBody(blob_id, body_id, digests.size, md5.digest(), checksum)
 
 
 class _Empty:
