@@ -87,6 +87,8 @@ def _tags(tags) -> dict:
 
 def _decrypt(params, scope):
     value = params.get("KeyId")
+    if value is None and "CiphertextBlob" not in params:
+        return []  # nothing names a key: the handler refuses the input itself
     arn = _key(scope, value) if value is not None else scope.names.key_of_ciphertext(params["CiphertextBlob"])
     return [Requirement("kms:Decrypt", arn, {
         **_request_alias(value), **_encryption_context(params.get("EncryptionContext")),
@@ -95,7 +97,9 @@ def _decrypt(params, scope):
 
 def _re_encrypt(params, scope):
     """ReEncryptFrom on the source key, ReEncryptTo on the destination."""
-    source_value, destination_value = params.get("SourceKeyId"), params["DestinationKeyId"]
+    source_value, destination_value = params.get("SourceKeyId"), params.get("DestinationKeyId")
+    if destination_value is None or (source_value is None and "CiphertextBlob" not in params):
+        return []  # the handler refuses the incomplete input itself
     source = _key(scope, source_value) if source_value is not None else scope.names.key_of_ciphertext(params["CiphertextBlob"])
     destination = _key(scope, destination_value)
     same = {"kms:reencryptonsamekey": source is not None and source == destination}
@@ -158,7 +162,7 @@ def _create_grant(params, scope):
     constraints = params.get("Constraints") or {}
     keys = {
         "kms:grantoperations": list(params.get("Operations") or []),
-        "kms:granteeprincipal": params["GranteePrincipal"],
+        "kms:granteeprincipal": params.get("GranteePrincipal"),
         # Only AWS services integrated with KMS set this; a direct call never does.
         "kms:grantisforawsresource": False,
     }

@@ -34,8 +34,11 @@ def encrypt(ctx, params):
 def decrypt(ctx, params):
     grants.check_tokens(params)
     _no_recipient(params)
-    blob = params["CiphertextBlob"]
+    blob = params.get("CiphertextBlob")
     ignore_ciphertext = "IGNORE_CIPHERTEXT" in (params.get("DryRunModifiers") or ())
+    if blob is None and not (params.get("DryRun") and ignore_ciphertext):
+        # Optional in the model (a dry run may ignore it), needed otherwise.
+        raise errors.ValidationException("CiphertextBlob is required.")
     if params.get("DryRun") and ignore_ciphertext and params.get("KeyId") is not None:
         key = keys.resolve(ctx, params["KeyId"])
         encryption.check_encryption_key(key, "Decrypt", params.get("EncryptionAlgorithm"))

@@ -9,6 +9,11 @@ from . import errors, grants, key_ids, keys, operation, paging
 @operation
 def create_grant(ctx, params):
     grants.check_tokens(params)
+    # Optional in the model since service principals (GranteeServicePrincipal,
+    # not simulated) can be grantees; a grant to an AWS principal needs it.
+    grantee = params.get("GranteePrincipal")
+    if grantee is None:
+        raise errors.ValidationException("GranteePrincipal is required.")
     with ctx.store.tx() as db:
         key = keys.resolve(ctx, params["KeyId"], aliases=False, db=db)
         keys.check_enabled(key)
@@ -18,7 +23,7 @@ def create_grant(ctx, params):
         if params.get("DryRun"):
             raise errors.dry_run()
         name = params.get("Name")
-        grantee, retiring = params["GranteePrincipal"], params.get("RetiringPrincipal")
+        retiring = params.get("RetiringPrincipal")
         existing = name and grants.find_same(db, key, name, grantee, retiring, operations, constraints)
         if existing:
             return {"GrantId": existing[0], "GrantToken": existing[1]}
@@ -54,7 +59,11 @@ def list_grants(ctx, params):
 @operation
 def list_retirable_grants(ctx, params):
     db = ctx.store.read()
-    principal = params["RetiringPrincipal"]
+    # Optional in the model since service principals (RetiringServicePrincipal,
+    # not simulated) can retire grants; listing by AWS principal needs it.
+    principal = params.get("RetiringPrincipal")
+    if principal is None:
+        raise errors.ValidationException("RetiringPrincipal is required.")
 
     def fetch(limit, offset):
         return db.execute(

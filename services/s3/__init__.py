@@ -15,9 +15,12 @@ import functools
 from simulator.registry import Service
 
 from . import lifecycle, schema  # noqa: F401  (schema declares the tables)
-from .errors import InvalidArgument, MalformedXML, NotImplemented
+from .errors import InvalidArgument, MalformedXML, MethodNotAllowed, NotImplemented
 
-s3 = Service("s3", validation_error=InvalidArgument, unknown_operation=NotImplemented, malformed_body=MalformedXML)
+# A request matching no operation is MethodNotAllowed (405); an operation of
+# the model that awsbox does not simulate is NotImplemented (501).
+s3 = Service("s3", validation_error=InvalidArgument, unknown_operation=MethodNotAllowed,
+             not_implemented=NotImplemented, malformed_body=MalformedXML)
 
 
 def operation(fn):

@@ -26,6 +26,8 @@ class JsonProtocol(Protocol):
             raw = json.loads(body.decode("utf-8")) if body and body.strip() else {}
         except (UnicodeDecodeError, ValueError) as e:
             raise service.malformed_body(f"Malformed JSON: {e}") from None
+        except RecursionError:  # [[[[...]]]] deeper than Python's stack
+            raise service.malformed_body("Malformed JSON: nested too deeply.") from None
         if n is None:
             return {}
         try:
@@ -95,19 +97,23 @@ def _decode(n, raw):
     if t == "map":
         if not isinstance(raw, dict):
             raise _mismatch(raw, "a map")
-        return {k: _decode(n.value.node, v) if v is not None else None for k, v in raw.items()}
+        return {_unicode(k): _decode(n.value.node, v) if v is not None else None for k, v in raw.items()}
     if t == "string":
         if not isinstance(raw, str):
             raise _mismatch(raw, "a String")
-        return raw
+        return _unicode(raw)
     if t == "boolean":
         if not isinstance(raw, bool):
             raise _mismatch(raw, "a Boolean")
         return raw
     if t in ("integer", "long"):
+        wanted = "an Integer" if t == "integer" else "a Long"
         if isinstance(raw, bool) or not isinstance(raw, int):
-            raise _mismatch(raw, "an Integer" if t == "integer" else "a Long")
-        return raw
+            raise _mismatch(raw, wanted)
+        try:
+            return shapes.in_range(raw, t)
+        except BadValue:
+            raise BadValue(f"Numeric value ({raw}) out of range of {wanted}") from None
     if t in ("float", "double"):
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
             raise _mismatch(raw, "a Double")
@@ -125,6 +131,13 @@ def _decode(n, raw):
         except BadValue:
             raise _mismatch(raw, "a Timestamp") from None
     return raw  # document types travel as plain JSON
+
+
+def _unicode(text: str) -> str:
+    try:
+        return shapes.unicode_text(text)
+    except BadValue:
+        raise BadValue("Invalid UTF-8: a string holds a lone surrogate.") from None
 
 
 def _encode(n, value, timestamp_format=None):

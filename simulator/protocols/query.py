@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from .protocol import Protocol, check, nodes, operation_names
 from .shapes import BadValue, flattened_name, text_scalar
-from .xml_shapes import document, write_members
+from .xml_shapes import document, write_members, xml_text
 
 _LEAF = None  # the key under which a dotted name's own value sits in the tree
 
@@ -61,10 +61,10 @@ class QueryProtocol(Protocol):
         detail = etree.SubElement(root, "Error")
         etree.SubElement(detail, "Type").text = "Sender" if error.sender_fault else "Receiver"
         etree.SubElement(detail, "Code").text = error.code
-        etree.SubElement(detail, "Message").text = error.message
+        etree.SubElement(detail, "Message").text = xml_text(error.message)
         for name, value in error.fields.items():
             if value is not None:
-                etree.SubElement(detail, name).text = str(value)
+                etree.SubElement(detail, name).text = xml_text(str(value))
         etree.SubElement(root, "RequestId").text = request_id
         response = Response(document(root), error.status, {"Content-Type": "text/xml",
                                                             "x-amzn-RequestId": request_id})

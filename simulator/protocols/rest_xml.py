@@ -232,7 +232,7 @@ class RestXmlProtocol(Protocol):
                     raise service.malformed_body(MALFORMED_XML)
                 return
             if f.node.type == "structure":
-                params[payload] = self._document(service, f.node, data)
+                params[payload] = self._document(service, f.node, data, root=f.wire)
             elif f.node.type == "string":
                 try:
                     params[payload] = data.decode("utf-8")
@@ -245,9 +245,9 @@ class RestXmlProtocol(Protocol):
             if data:
                 params.update(self._document(service, n, data))
 
-    def _document(self, service, n, data: bytes) -> dict:
+    def _document(self, service, n, data: bytes, root: str | None = None) -> dict:
         try:
-            value = xml_shapes.read_members(xml_shapes.parse(data), n)
+            value = xml_shapes.read_members(xml_shapes.parse(data, root), n)
         except (ValueError, BadValue):
             raise service.malformed_body(MALFORMED_XML) from None
         if shapes.validate(n, value, constraints=False):
@@ -267,9 +267,9 @@ class RestXmlProtocol(Protocol):
                 if value is None:
                     continue
                 if f.location == "header":
-                    headers[f.wire] = _header_text(f, value)
+                    headers[f.wire] = mail_safe(_header_text(f, value))
                 elif f.location == "headers":
-                    headers.update((f.wire + k, v) for k, v in value.items())
+                    headers.update((f.wire + k, mail_safe(v)) for k, v in value.items())
                 elif f.location == "statusCode":
                     status = int(value)
             body, content_type = _body(service, operation, n, output)
@@ -286,16 +286,16 @@ class RestXmlProtocol(Protocol):
     def serialize_error(self, service, error, request_id):
         root = etree.Element("Error")
         etree.SubElement(root, "Code").text = error.code
-        etree.SubElement(root, "Message").text = error.message
+        etree.SubElement(root, "Message").text = xml_shapes.xml_text(error.message)
         for name, value in error.fields.items():
             if value is not None:
-                etree.SubElement(root, name).text = str(value)
+                etree.SubElement(root, name).text = xml_shapes.xml_text(str(value))
         etree.SubElement(root, "RequestId").text = request_id
         etree.SubElement(root, "HostId").text = _host_id(request_id)
         response = Response(xml_shapes.document(root), error.status, content_type="application/xml")
         response.headers["x-amz-request-id"] = request_id
         response.headers["x-amz-id-2"] = _host_id(request_id)
-        response.headers.update(error.headers)
+        response.headers.update({name: mail_safe(str(value)) for name, value in error.headers.items()})
         return response
 
 
@@ -334,6 +334,19 @@ def _argument(service, f, raw: str, name: str):
         return shapes.text_scalar(f, raw)
     except BadValue:
         raise _invalid(service, name, raw) from None
+
+
+_HEADER_SAFE = re.compile(r"[\x20-\x7e\t]*")
+
+
+def mail_safe(text: str) -> str:
+    """A response header value HTTP can carry. S3 returns user metadata
+    holding non-US-ASCII characters encoded per RFC 2047 ("to make them
+    mail-safe", S3 User Guide, "Object metadata"); any other value that is
+    not printable ASCII is sent the same way rather than not at all."""
+    if _HEADER_SAFE.fullmatch(text):
+        return text
+    return "=?UTF-8?B?" + base64.b64encode(text.encode("utf-8", "surrogatepass")).decode("ascii") + "?="
 
 
 def _header_text(f, value) -> str:

@@ -16,6 +16,7 @@ import email.utils
 import functools
 import re
 import sys
+import threading
 import unicodedata
 
 UTC = _dt.timezone.utc
@@ -75,26 +76,42 @@ class Node:
 
 
 _NODES: dict = {}
+# Request threads compile shapes on first use; one compiles at a time, and a
+# tree is published only once complete, so no thread sees a half-built node.
+_COMPILING = threading.Lock()
 
 
 def node(model, shape) -> Node | None:
     """The compiled node of a botocore shape (None for no shape), built once
-    per (service model, shape name). Recursive shapes are supported: a node
-    is registered before its children are compiled."""
+    per (service model, shape name). Recursive shapes are supported: while a
+    tree compiles, a node is registered (privately) before its children."""
+    if shape is None:
+        return None
+    found = _NODES.get((id(model), shape.name))
+    if found is not None:
+        return found
+    with _COMPILING:
+        building: dict = {}
+        n = _compile(model, shape, building)
+        _NODES.update(building)
+    return n
+
+
+def _compile(model, shape, building: dict) -> Node | None:
     if shape is None:
         return None
     cache_key = (id(model), shape.name)
-    found = _NODES.get(cache_key)
+    found = _NODES.get(cache_key) or building.get(cache_key)
     if found is not None:
         return found
-    n = _NODES[cache_key] = Node(shape)
+    n = building[cache_key] = Node(shape)
     if n.type == "structure":
-        n.fields = {key: Field(key, ref, node(model, ref)) for key, ref in shape.members.items()}
+        n.fields = {key: Field(key, ref, _compile(model, ref, building)) for key, ref in shape.members.items()}
     elif n.type == "list":
-        n.member = Field("member", shape.member, node(model, shape.member))
+        n.member = Field("member", shape.member, _compile(model, shape.member, building))
     elif n.type == "map":
-        n.key = Field("key", shape.key, node(model, shape.key))
-        n.value = Field("value", shape.value, node(model, shape.value))
+        n.key = Field("key", shape.key, _compile(model, shape.key, building))
+        n.value = Field("value", shape.value, _compile(model, shape.value, building))
     return n
 
 
@@ -176,14 +193,22 @@ def _check(n: Node, value, path: str, errors: list, constraints: bool) -> None:
         for problem in _violations(n, value):
             shown = "" if n.sensitive else f" '{_shown(n, value)}'"
             errors.append(f"Value{shown} at '{path}' failed to satisfy constraint: {problem}")
+    # A null element of a list or map (JSON's [null], {"k": null}) breaks
+    # every handler that walks it: AWS's models have no sparse collections
+    # among the services we serve, so it is refused like a missing member.
     if t == "list":
         for i, item in enumerate(value, 1):
-            if item is not None:
-                _check(n.member.node, item, f"{path}.{i}.member", errors, constraints)
+            sub = f"{path}.{i}.member"
+            if item is None:
+                errors.append(f"Value null at '{sub}' failed to satisfy constraint: Member must not be null")
+            else:
+                _check(n.member.node, item, sub, errors, constraints)
     elif t == "map":
         for k, item in value.items():
             _check(n.key.node, k, f"{path}.{k}", errors, constraints)
-            if item is not None:
+            if item is None:
+                errors.append(f"Value null at '{path}.{k}' failed to satisfy constraint: Member must not be null")
+            else:
                 _check(n.value.node, item, f"{path}.{k}", errors, constraints)
 
 
@@ -224,11 +249,34 @@ class BadValue(ValueError):
     """A scalar that does not convert to its shape's type."""
 
 
-def to_int(text: str) -> int:
+# What AWS's (Java) deserializers can hold: an integer is 32 bits, a long 64.
+INTEGER_RANGE = {"integer": (-(1 << 31), (1 << 31) - 1), "long": (-(1 << 63), (1 << 63) - 1)}
+
+
+def in_range(value: int, t: str) -> int:
+    """``value`` if an ``integer``/``long`` shape can hold it, else BadValue."""
+    low, high = INTEGER_RANGE[t]
+    if not low <= value <= high:
+        raise BadValue(str(value))
+    return value
+
+
+def to_int(text: str, t: str = "long") -> int:
     try:
-        return int(text)
+        return in_range(int(text), t)
     except (TypeError, ValueError):
         raise BadValue(text) from None
+
+
+def unicode_text(text: str) -> str:
+    """``text`` if it is Unicode that UTF-8 can carry, else BadValue: a lone
+    UTF-16 surrogate (JSON's "\\ud800") is valid JSON but no character, and
+    nothing downstream (store, logs, responses) can encode it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadValue(text) from None
+    return text
 
 
 def to_float(text: str) -> float:
@@ -327,7 +375,7 @@ def text_scalar(f: Field, text: str):
     """Text from the wire as the member's Python type; BadValue if it is not one."""
     t = f.node.type
     if t in ("integer", "long"):
-        return to_int(text)
+        return to_int(text, t)
     if t == "boolean":
         return to_bool(text)
     if t == "timestamp":

@@ -2,6 +2,8 @@
 responses) and reading input documents (rest-xml request payloads)."""
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from .shapes import Field, Node, flattened_name, scalar_text, text_scalar
@@ -12,6 +14,18 @@ DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 # Request documents are untrusted: no entities, no DTDs, no network.
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True,
                           remove_pis=True, huge_tree=False)
+
+
+# Characters XML 1.0 cannot hold, not even as a character reference. A
+# request may still carry them (a key or bucket name percent-encoded in the
+# path, a JSON string): echoed back, they would make the document unwritable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` as XML can hold it: each character XML cannot is replaced
+    by U+FFFD, the Unicode replacement character."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def document(root: etree._Element) -> bytes:
@@ -55,7 +69,7 @@ def write(parent, f: Field, value, name: str | None = None) -> None:
     elif t == "structure":
         write_members(etree.SubElement(parent, name, nsmap=_nsmap(f)), n, value)
     else:
-        etree.SubElement(parent, name).text = scalar_text(f, value)
+        etree.SubElement(parent, name).text = xml_text(scalar_text(f, value))
 
 
 def write_members(element, n: Node, value: dict) -> None:
@@ -66,17 +80,24 @@ def write_members(element, n: Node, value: dict) -> None:
         if v is None or f.location:
             continue
         if f.xml_attribute:
-            element.set(_qname(f, f.wire), scalar_text(f, v))
+            element.set(_qname(f, f.wire), xml_text(scalar_text(f, v)))
         else:
             write(element, f, v)
 
 
-def parse(data: bytes) -> etree._Element:
-    """The root element of a request document; ValueError if not XML."""
+def parse(data: bytes, root: str | None = None) -> etree._Element:
+    """The root element of a request document; ValueError if it is not XML,
+    declares a DTD (entities are how XXE and "billion laughs" attacks come:
+    refused, never expanded), or its root is not named ``root``."""
     try:
-        return etree.fromstring(data, _PARSER)
+        element = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as e:
         raise ValueError(str(e)) from None
+    if element.getroottree().docinfo.doctype:
+        raise ValueError("a document type declaration")
+    if root is not None and etree.QName(element).localname != root:
+        raise ValueError(f"root element {etree.QName(element).localname}, not {root}")
+    return element
 
 
 def read(element, f: Field):
