@@ -110,7 +110,14 @@ class Accounts:
         )
 
     def lookup(self, access_key_id: str):
-        """The Credential for an access key id, or None (auth layer's lookup)."""
+        """The Credential for an access key id, or None (auth layer's lookup).
+        Kept in this process's memory until anything is committed
+        (Store.cached), so a key made Inactive or deleted through any worker
+        is refused on the very next request. The unsealed secret lives only
+        there: never logged, never written."""
+        return self.store.cached(("credential", access_key_id), lambda: self._read_credential(access_key_id))
+
+    def _read_credential(self, access_key_id: str):
         from .auth import Credential
 
         row = self.store.read().execute("SELECT * FROM credentials WHERE access_key_id = ?", (access_key_id,)).fetchone()

@@ -76,7 +76,7 @@ class Simulator:
             self._throwaway = False
         self.data_dir.mkdir(parents=True, exist_ok=True)
         _load_services()
-        self.store = Store(self.data_dir, durable=not config.in_memory)
+        self.store = Store(self.data_dir, durable=not config.in_memory, durability=config.durability)
         self.store.blobs.sweep()
         self.root_key = RootKey(self.data_dir)
         self.clock = Clock(self.store)
@@ -134,6 +134,12 @@ class Simulator:
 
     # -- the AWS request path ------------------------------------------------
     def handle(self, request: Request) -> Response:
+        # Reads kept in memory (credentials, the clock, policies) are checked
+        # against the store once, here, for the whole request.
+        with self.store.request():
+            return self._handle(request)
+
+    def _handle(self, request: Request) -> Response:
         request_id = str(uuid.uuid4())
         service = None
         try:
@@ -150,13 +156,16 @@ class Simulator:
                 headers = service.cors.preflight_request(self.store, route.path, request.headers)
                 return Response(status=200, headers={**headers, "x-amz-request-id": request_id})
             body = request.stream if service.protocol == "rest-xml" else self._small_body(request, service)
+            # The simulator clock, read once: authentication and everything
+            # downstream (ctx.now) see the same moment.
+            now = self.clock.now()
             credential, scope, body = authenticate(
                 request,
                 route.raw_path,
                 body,
                 lookup=self.accounts.lookup,
                 real_now=real_now(),
-                sim_now=self.clock.now(),
+                sim_now=now,
                 permissive=self.config.auth == "permissive",
                 default_principal=root_principal(self.config.default_account),
                 service=service.name,
@@ -175,7 +184,7 @@ class Simulator:
                 region="us-east-1" if service.global_service else (scope.region if scope else self.config.region),
                 principal=credential.principal,
                 params=params,
-                now=self.clock.now(),
+                now=now,
                 app=self,
                 source_ip=request.remote_addr or "127.0.0.1",
                 user_agent=request.headers.get("User-Agent", ""),

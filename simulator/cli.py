@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     where = serve.add_mutually_exclusive_group()
     where.add_argument("--data-dir", default=_env("DATA_DIR", "./.awsbox"), help="where state lives (default ./.awsbox)")
     where.add_argument("--in-memory", action="store_true", default=_env_bool("IN_MEMORY"), help="a throwaway store")
+    serve.add_argument("--durability", choices=["process", "machine"], default=_env("DURABILITY", "process"),
+                       help="what an acknowledged write survives: a crash of awsbox (process) or power loss (machine)")
     serve.add_argument("--auth", choices=["enforce", "permissive"], default=_env("AUTH", "enforce"))
     serve.add_argument("--iam", choices=["enforce", "audit", "off"], default=_env("IAM", "enforce"))
     serve.add_argument("--region", default=_env("REGION", "us-east-1"))
@@ -134,6 +136,7 @@ def _serve(args) -> int:
         port=args.port,
         data_dir=None if args.in_memory else args.data_dir,
         in_memory=args.in_memory,
+        durability=args.durability,
         auth=args.auth,
         iam=args.iam,
         region=args.region,
@@ -148,6 +151,8 @@ def _serve(args) -> int:
         log_level=args.log_level,
     )
 
+    store = "in memory (throwaway)" if config.in_memory else f"{Path(config.data_dir).resolve()} (durability: {config.durability})"
+
     def banner():
         print(
             f"awsbox {__version__} ready\n"
@@ -156,7 +161,7 @@ def _serve(args) -> int:
             f"  account id: {config.default_account}\n"
             f"  root keys:  AWS_ACCESS_KEY_ID={config.root_access_key_id} AWS_SECRET_ACCESS_KEY={config.root_secret_access_key}\n"
             f"  console:    http://{args.host}:{args.port}/console\n"
-            f"  store:      {'in memory (throwaway)' if config.in_memory else Path(config.data_dir).resolve()}\n"
+            f"  store:      {store}\n"
             f"  auth:       {config.auth}   iam: {config.iam}",
             flush=True,
         )

@@ -24,6 +24,11 @@ class Clock:
         self._store = store
 
     def offset(self) -> float:
+        # Kept until anything is committed (Store.cached): an advance made
+        # through any worker is seen by the very next request.
+        return self._store.cached(("clock",), self._read_offset)
+
+    def _read_offset(self) -> float:
         row = self._store.read().execute("SELECT offset_seconds FROM clock WHERE id = 1").fetchone()
         return row[0] if row else 0.0
 
@@ -60,4 +65,5 @@ class Clock:
 
 def iso8601(moment: _dt.datetime) -> str:
     """AWS's timestamp text: 2024-01-02T03:04:05.678Z."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # isoformat ends "+00:00" in UTC and truncates to the millisecond, as AWS does.
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"

@@ -14,6 +14,9 @@ class Config:
     port: int = 4566
     data_dir: Optional[str] = None  # None with in_memory=True: a throwaway dir
     in_memory: bool = False
+    # What an acknowledged write survives: "process" (kill -9, a crash of
+    # awsbox) or "machine" (power loss too: fsync on every write). See store/db.py.
+    durability: str = "process"
     auth: str = "enforce"  # enforce | permissive
     iam: str = "enforce"  # enforce | audit | off
     region: str = "us-east-1"

@@ -11,10 +11,13 @@ as CloudTrail writes them (``keyId``, ``encryptionContext``).
 Secrets are redacted before an event is buffered, so nothing secret is ever
 stored: every blob (plaintexts, data keys, ciphertexts, bodies) and every
 member named in ``SECRET_MEMBERS`` (secret access keys, session tokens,
-SSE-C keys, passwords, key material).
+SSE-C keys, passwords, key material). What redaction needs of an operation's
+shapes (secret members, CloudTrail's member names) is worked out on its first
+call and kept.
 
-Events are buffered per process and written in batches by a background
-thread, so recording costs a request no write transaction of its own (AWS
+Events are buffered per process and encoded and written in batches by a
+background thread, so recording costs a request no JSON encoding and no write
+transaction of its own (AWS
 CloudTrail itself delivers within minutes; awsbox within a fraction of a
 second). The table keeps the most recent ``Config.event_retention`` events.
 """
@@ -100,21 +103,69 @@ READ_ONLY_PREFIXES = (
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^mrk-[0-9a-f]{32}$")
 
 
+class _Plan:
+    """What redaction needs to know of one botocore shape, worked out once:
+    its type, its members' CloudTrail names (lower camel case), which of them
+    are secret, and the plans of its members, list items or map values."""
+
+    __slots__ = ("type_name", "members", "item")
+
+    def __init__(self, type_name: str):
+        self.type_name = type_name
+        self.members: dict[str, tuple[str, bool, _Plan | None]] = {}  # name -> (camel, secret, plan)
+        self.item: _Plan | None = None  # a list's member, a map's value
+
+
+def _plan(shape, planned: dict) -> _Plan | None:
+    """The plan for ``shape``; ``planned`` (by shape name) ends the recursion
+    of shapes that contain themselves."""
+    if shape is None:
+        return None
+    plan = planned.get(shape.name)
+    if plan is not None:
+        return plan
+    plan = planned[shape.name] = _Plan(shape.type_name)
+    if shape.type_name == "structure":
+        plan.members = {name: (_camel(name), name in SECRET_MEMBERS, _plan(member, planned))
+                        for name, member in shape.members.items()}
+    elif shape.type_name == "list":
+        plan.item = _plan(shape.member, planned)
+    elif shape.type_name == "map":
+        plan.item = _plan(shape.value, planned)
+    return plan
+
+
 def redact(value, shape=None, member: str | None = None):
     """A JSON-ready copy of ``value`` with every secret replaced. With the
     botocore ``shape`` of the value, structure members are named in lower
     camel case as CloudTrail names them, while map keys (an encryption
     context, object metadata) stay exactly as the caller wrote them."""
+    return _redact(value, _plan(shape, {}), member)
+
+
+def _redact(value, plan: _Plan | None, member: str | None = None):
     if member in SECRET_MEMBERS:
         return HIDDEN
     if isinstance(value, dict):
-        if shape is not None and shape.type_name == "map":
-            return {k: redact(v, shape.value) for k, v in value.items()}
-        members = shape.members if shape is not None and shape.type_name == "structure" else {}
-        return {_camel(k) if members else k: redact(v, members.get(k), k) for k, v in value.items()}
+        if plan is not None and plan.type_name == "map":
+            return {k: _redact(v, plan.item) for k, v in value.items()}
+        members = plan.members if plan is not None and plan.type_name == "structure" else None
+        if not members:
+            return {k: _redact(v, None, k) for k, v in value.items()}
+        redacted = {}
+        for k, v in value.items():
+            known = members.get(k)
+            if known is None:
+                redacted[_camel(k)] = _redact(v, None, k)
+            else:
+                camel, secret, member_plan = known
+                redacted[camel] = HIDDEN if secret else _redact(v, member_plan)
+        return redacted
     if isinstance(value, list):
-        item = shape.member if shape is not None and shape.type_name == "list" else None
-        return [redact(v, item) for v in value]
+        item = plan.item if plan is not None and plan.type_name == "list" else None
+        return [_redact(v, item) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
     if isinstance(value, (bytes, bytearray, memoryview)):
         return HIDDEN
     if hasattr(value, "read"):
@@ -129,17 +180,28 @@ def _camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
-def _shapes(ctx):
-    """The operation's input and output shapes, when botocore knows them."""
-    from botocore.model import OperationNotFoundError
+# (service, operation) -> the plans of its input and output shapes.
+_OPERATION_PLANS: dict[tuple[str, str], tuple[_Plan | None, _Plan | None]] = {}
 
-    from .registry import service
 
-    try:
-        model = service(ctx.service).operation_model(ctx.operation)
-    except (KeyError, OperationNotFoundError):  # recorded unshaped
-        return None, None
-    return model.input_shape, model.output_shape
+def _plans(ctx) -> tuple[_Plan | None, _Plan | None]:
+    """The operation's input and output plans, worked out on its first call;
+    (None, None) for what botocore does not know (recorded unshaped)."""
+    found = _OPERATION_PLANS.get((ctx.service, ctx.operation))
+    if found is None:
+        from botocore.model import OperationNotFoundError
+
+        from .registry import service
+
+        try:
+            model = service(ctx.service).operation_model(ctx.operation)
+        except (KeyError, OperationNotFoundError):
+            found = (None, None)
+        else:
+            planned: dict = {}  # one service model: shape names are unique in it
+            found = (_plan(model.input_shape, planned), _plan(model.output_shape, planned))
+        _OPERATION_PLANS[(ctx.service, ctx.operation)] = found
+    return found
 
 
 def resources_of(ctx, output) -> list[dict]:
@@ -204,14 +266,16 @@ def username_of(principal) -> str | None:
 class EventTrail:
     def __init__(self, simulator, flush_interval: float = 0.2):
         self.simulator = simulator
-        self._buffer: list[tuple[tuple, list]] = []
+        # (row without its body, the event, its resources): redacted already,
+        # encoded as JSON by the writer, off the request's path.
+        self._buffer: list[tuple[tuple, dict, list]] = []
         self._lock = threading.Lock()
         self._flush_interval = flush_interval
         self._thread = None
         self._pid = None
 
     def record(self, ctx, *, output=None, error=None) -> None:
-        input_shape, output_shape = _shapes(ctx)
+        input_plan, output_plan = _plans(ctx)
         event = {
             "eventVersion": "1.09",
             "userIdentity": user_identity(ctx),
@@ -221,8 +285,8 @@ class EventTrail:
             "awsRegion": ctx.region,
             "sourceIPAddress": ctx.via_service or ctx.source_ip,
             "userAgent": ctx.via_service or ctx.user_agent,
-            "requestParameters": redact(ctx.params, input_shape) or None,
-            "responseElements": redact(output, output_shape) or None,
+            "requestParameters": _redact(ctx.params, input_plan) or None,
+            "responseElements": _redact(output, output_plan) or None,
             "requestID": ctx.request_id,
             "eventID": str(uuid.uuid4()),
             "readOnly": ctx.operation.startswith(READ_ONLY_PREFIXES),
@@ -246,12 +310,11 @@ class EventTrail:
             username_of(ctx.principal),
             int(event["readOnly"]),
             event.get("errorCode"),
-            json.dumps(event, default=str),
             ctx.principal.access_key_id,
         )
         resources = [(r["type"], r["ARN"]) for r in event["resources"]]
         with self._lock:
-            self._buffer.append((row, resources))
+            self._buffer.append((row, event, resources))
             self._ensure_thread()
 
     def _ensure_thread(self) -> None:
@@ -274,12 +337,13 @@ class EventTrail:
         if not pending:
             return
         retention = self.simulator.config.event_retention
+        rows = [(row, json.dumps(event, default=str), resources) for row, event, resources in pending]
         with self.simulator.store.tx() as db:
-            for row, resources in pending:
+            for row, body, resources in rows:
                 seq = db.execute(
                     "INSERT INTO events (event_id, account_id, region, event_time, event_source, event_name,"
-                    " username, read_only, error_code, body, access_key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    row,
+                    " username, read_only, error_code, access_key_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*row, body),
                 ).lastrowid
                 db.executemany(
                     "INSERT INTO event_resources (seq, resource_type, resource_name) VALUES (?, ?, ?)",

@@ -67,31 +67,13 @@ def _identity_side(ctx):
             principals.session_policies(db, principal), principals.principal_tags(db, principal))
 
 
-# What was read from the store for authorization, kept while the store is
-# unchanged: a read of a few policies costs more than the decision itself.
-_READS: dict = {}
-_MAX_READS = 4096
-
-
 def unchanged_since_read(ctx, key: tuple, read: Callable):
-    """``read(ctx)``, or what it answered last time if no connection has
-    committed anything since. SQLite's ``data_version`` moves when another
-    connection commits, ``total_changes`` when this one writes, so any write
-    anywhere (an IAM policy edit, a bucket policy, a new grant) is seen at
-    once."""
-    conn = ctx.store.read()
-    version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
-    # Keyed by the connection itself: its data_version means nothing to
-    # another, and holding it keeps its identity from being reused.
-    slot = (conn, key)
-    cached = _READS.get(slot)
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    value = read(ctx)
-    if len(_READS) >= _MAX_READS:
-        _READS.clear()
-    _READS[slot] = (version, value)
-    return value
+    """``read(ctx)``, or what it answered last time if nothing has been
+    committed since (:meth:`Store.cached`): a read of a few policies costs more
+    than the decision itself, and any write anywhere (an IAM policy edit, a
+    bucket policy, a new grant) is seen by the very next request. ``read``
+    must depend on ``key`` alone, never on who asks."""
+    return ctx.store.cached(("authorization",) + key, lambda: read(ctx))
 
 
 def global_context(ctx) -> dict:

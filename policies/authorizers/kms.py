@@ -28,7 +28,7 @@ from services.kms import ciphertext, key_ids, keys
 from services.kms.errors import AccessDeniedException, KmsError, MalformedPolicyDocumentException
 from simulator.errors import AwsError
 
-from . import AUDIT, ENFORCE, Caller, check, mode, record, scope_of
+from . import AUDIT, ENFORCE, Caller, check, mode, record, scope_of, unchanged_since_read
 
 LOCKOUT = "The new key policy will not allow you to update the key policy in the future."
 
@@ -46,7 +46,10 @@ class KeyNames:
 
     def view(self, value: str):
         if value not in self._views:
-            self._views[value] = keys.key_for_authorization(self.ctx, value)
+            # What ``value`` names depends on the caller's account and region alone.
+            ctx = self.ctx
+            self._views[value] = unchanged_since_read(
+                ctx, ("kms-key", ctx.account_id, ctx.region, value), lambda ctx: keys.key_for_authorization(ctx, value))
         return self._views[value]
 
     def key_arn(self, value: str):
@@ -121,7 +124,14 @@ def _caller_keys(ctx) -> dict:
 
 def _key_context(ctx, view) -> dict:
     """The request's KMS keys plus the key's own (resource) condition keys."""
-    found = _caller_keys(ctx)
+    resource_keys = unchanged_since_read(ctx, ("kms-key-context", view.account_id, view.region, view.key_id),
+                                         lambda ctx: _resource_keys(ctx, view))
+    return {**_caller_keys(ctx), **resource_keys}
+
+
+def _resource_keys(ctx, view) -> dict:
+    """The key's own condition keys: spec, usage, origin, multi-Region, tags."""
+    found = {}
     db = ctx.store.read()
     key = keys.load(db, view.account_id, view.region, view.key_id)
     if key is not None:

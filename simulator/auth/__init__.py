@@ -71,6 +71,8 @@ class _Signed:
         self.signature = signature
         self.timestamp_text = timestamp_text  # as sent, for S3's RequestTime
         self.timestamp = timestamp
+        # YYYYMMDDTHHMMSSZ, the form the string to sign and the scope use.
+        self.amz_timestamp = timestamp.strftime(sigv4.TIMESTAMP_FORMAT)
         self.token = token
         self.expires = expires
 
@@ -140,7 +142,7 @@ def _read_scope(signed: _Signed) -> Scope:
     if terminator != sigv4.TERMINATOR:
         raise sigv4.failure("malformed", "credential terminator", problem="terminator", terminator=terminator,
                             presigned=signed.presigned)
-    timestamp = signed.timestamp.strftime(sigv4.TIMESTAMP_FORMAT)
+    timestamp = signed.amz_timestamp
     if date != timestamp[:8]:
         raise sigv4.failure("malformed", "credential date differs from the request date", problem="scope_date",
                             date=date, timestamp=timestamp, presigned=signed.presigned)
@@ -148,8 +150,7 @@ def _read_scope(signed: _Signed) -> Scope:
 
 
 def _check_clock(signed: _Signed, scope: Scope, real_now: _dt.datetime, sim_now: _dt.datetime, on_sim_time) -> None:
-    fields = {"request_time": signed.timestamp_text,
-              "timestamp": signed.timestamp.strftime(sigv4.TIMESTAMP_FORMAT), "server_time": real_now}
+    fields = {"request_time": signed.timestamp_text, "timestamp": signed.amz_timestamp, "server_time": real_now}
     if signed.presigned and scope.service == "s3":
         # A presigned S3 URL lives X-Amz-Expires seconds after X-Amz-Date on
         # the simulator clock; it may not claim a time ahead of real time.
@@ -204,11 +205,10 @@ def _payload_hash(request, signed: _Signed, service: str, body) -> str:
     return sigv4.sha256_hex(body if isinstance(body, bytes) else b"")
 
 
-def _unsigned_headers(request, signed: _Signed) -> list[str]:
+def _unsigned_headers(headers: dict, signed: _Signed) -> list[str]:
     """S3 refuses x-amz-* headers the signature does not cover."""
     signed_set = set(signed.signed_headers)
-    return sorted({name.lower() for name in request.headers.keys()
-                   if name.lower().startswith("x-amz-") and name.lower() not in signed_set})
+    return sorted(name for name in headers if name.startswith("x-amz-") and name not in signed_set)
 
 
 def _int_header(request, name: str) -> int | None:
@@ -286,8 +286,9 @@ def authenticate(request, raw_path: str, body, *, lookup, real_now: _dt.datetime
         raise sigv4.failure("inactive_key", "inactive access key", access_key_id=scope.access_key_id)
     _check_token(signed.token, credential, sim_now)
 
+    headers = sigv4.header_values(request.headers)
     if scope.service == "s3":
-        unsigned = _unsigned_headers(request, signed)
+        unsigned = _unsigned_headers(headers, signed)
         if unsigned:
             raise sigv4.failure("malformed", "x-amz-* headers not signed", problem="headers_not_signed",
                                 headers=unsigned)
@@ -297,9 +298,9 @@ def authenticate(request, raw_path: str, body, *, lookup, real_now: _dt.datetime
     canonical = sigv4.canonical_request(
         request.method, sigv4.canonical_uri(raw_path, scope.service),
         sigv4.canonical_query(request.query_string, exclude="X-Amz-Signature" if signed.presigned else None),
-        sigv4.canonical_headers(request.headers, signed.signed_headers), signed.signed_headers, payload_hash)
+        sigv4.canonical_headers(headers, signed.signed_headers), signed.signed_headers, payload_hash)
     credential_scope = sigv4.credential_scope(scope.date, scope.region, scope.service)
-    timestamp = signed.timestamp.strftime(sigv4.TIMESTAMP_FORMAT)
+    timestamp = signed.amz_timestamp
     string_to_sign = sigv4.string_to_sign(timestamp, credential_scope, canonical)
     key = sigv4.signing_key(credential.secret_access_key, scope.date, scope.region, scope.service)
     expected = sigv4.signature(key, string_to_sign)

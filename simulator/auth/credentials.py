@@ -26,9 +26,10 @@ class AuthFailure(Exception):
         self.fields = fields or {}
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Credential:
-    """What the lookup returns for an access key id."""
+    """What the lookup returns for an access key id. Frozen: the lookup
+    keeps one per key for every request of the process."""
 
     access_key_id: str
     secret_access_key: str = dataclasses.field(repr=False)

@@ -5,6 +5,19 @@ store), scoped by account and region, so a restart loses nothing and several
 worker processes share one truth. Each component declares its own schema as an
 ordered list of migrations; the store records the version each component is at
 and applies what is missing, in one transaction, at open.
+
+Durability: what an acknowledged write survives.
+
+- ``process`` (default): a crash or ``kill -9`` of awsbox. No fsync is
+  needed for that: what was written before the answer is in the operating
+  system's page cache, which outlives the process. SQLite runs with
+  ``synchronous=NORMAL`` (in WAL mode a commit is a write to the WAL file).
+- ``machine``: power loss or an operating system crash too: every commit and
+  every blob is fsynced before the answer (``synchronous=FULL``).
+
+Reads that every request repeats (who a key is, the clock, the policies
+authorization weighs) are kept by :meth:`Store.cached` while nothing has been
+committed since, by any connection of any process.
 """
 from __future__ import annotations
 
@@ -12,7 +25,9 @@ import contextlib
 import os
 import sqlite3
 import threading
+import weakref
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from .blobs import BlobStore
 
@@ -67,30 +82,49 @@ def register_schema(component: str, migrations: list[str]) -> None:
 
 register_schema("core", CORE_SCHEMA)
 
+PROCESS, MACHINE = "process", "machine"
+DURABILITIES = (PROCESS, MACHINE)
+# Entries Store.cached keeps; past this it starts afresh (a server's working
+# set of keys, credentials and policies is far smaller).
+MAX_CACHED = 8192
+
+T = TypeVar("T")
+
 
 class Store:
     """SQLite state store plus blob store under ``data_dir``.
+
+    ``durable=False``: a throwaway store (``--in-memory``) that need survive
+    nothing. Otherwise ``durability`` (``process`` or ``machine``, see above).
 
     Connections are per thread (SQLite connections must not be shared across
     threads) and per process (a forked worker opens its own).
     """
 
-    def __init__(self, data_dir: str | os.PathLike, *, durable: bool = True):
+    def __init__(self, data_dir: str | os.PathLike, *, durable: bool = True, durability: str = PROCESS):
+        if durability not in DURABILITIES:
+            raise ValueError(f"durability must be one of {', '.join(DURABILITIES)}")
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.data_dir / "state.sqlite3"
         self.durable = durable
-        self.blobs = BlobStore(self.data_dir / "blobs", durable=durable)
+        self.durability = durability
+        fsync = durable and durability == MACHINE
+        self._synchronous = "OFF" if not durable else ("FULL" if fsync else "NORMAL")
+        self.blobs = BlobStore(self.data_dir / "blobs", fsync=fsync)
         self._local = threading.local()
-        self._pid = os.getpid()
+        # Store.cached: key -> (generation, value), shared by this process's threads.
+        self._cache: dict = {}
+        self._generation = 0
+        self._generation_lock = threading.Lock()
+        _forget_connections_at_fork(self)
         self.migrate()
 
     # -- connections -------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
-        # FULL: a committed transaction survives power loss / kill -9.
-        conn.execute(f"PRAGMA synchronous={'FULL' if self.durable else 'OFF'}")
+        conn.execute(f"PRAGMA synchronous={self._synchronous}")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=30000")
         conn.row_factory = sqlite3.Row
@@ -98,13 +132,70 @@ class Store:
 
     def read(self) -> sqlite3.Connection:
         """This thread's connection, for reads outside a transaction."""
-        if self._pid != os.getpid():  # forked: never reuse the parent's handles
-            self._local = threading.local()
-            self._pid = os.getpid()
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = self._connect()
+            self._local.seen = None
         return conn
+
+    # -- reads kept while nothing changes ------------------------------------
+    @contextlib.contextmanager
+    def request(self):
+        """The span of one request: :meth:`cached` looks for other
+        connections' commits once, at its start, rather than at every read
+        (this thread's own writes it still sees at once). A request's cached
+        reads are thus as of its start, and the next request sees every commit
+        made before it began."""
+        local = self._local
+        if getattr(local, "request_version", None) is not None:  # an in-process call: the caller's span
+            yield
+            return
+        local.request_version = self._data_version()
+        try:
+            yield
+        finally:
+            local.request_version = None
+
+    def _data_version(self) -> int:
+        return self.read().execute("PRAGMA data_version").fetchone()[0]
+
+    def generation(self) -> int:
+        """A number that moves whenever anything may have been committed since
+        this thread last asked: by another connection, of this process or any
+        other (SQLite's ``data_version`` moves), or by this thread's own
+        (``total_changes`` moves). Shared by the process's threads, so what one
+        thread read serves them all."""
+        conn = self.read()
+        data_version = getattr(self._local, "request_version", None)
+        if data_version is None:
+            data_version = self._data_version()
+        seen = (data_version, conn.total_changes)
+        if self._local.seen != seen:
+            self._local.seen = seen
+            with self._generation_lock:
+                self._generation += 1
+        return self._generation
+
+    def cached(self, key: tuple, read: Callable[[], T]) -> T:
+        """What ``read()`` answers, kept under ``key`` until anything is
+        committed anywhere: a change made by any worker takes effect on the
+        very next request. ``read`` must depend on the store and ``key``
+        alone, and its answer must not be modified by the caller. Inside a
+        write transaction the store is read afresh: what it reads there may
+        yet be rolled back."""
+        if self.read().in_transaction:
+            return read()
+        # Taken before reading: a commit racing the read moves the generation
+        # past this one, so what was read cannot outlive it.
+        generation = self.generation()
+        found = self._cache.get(key)
+        if found is not None and found[0] == generation:
+            return found[1]
+        value = read()
+        if len(self._cache) >= MAX_CACHED:
+            self._cache.clear()
+        self._cache[key] = (generation, value)
+        return value
 
     @contextlib.contextmanager
     def tx(self):
@@ -145,6 +236,20 @@ class Store:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+def _forget_connections_at_fork(store: Store) -> None:
+    """A forked worker never reuses its parent's SQLite handles: it opens its
+    own on first use (checked once at fork, not on every read)."""
+    ref = weakref.ref(store)
+
+    def forget():
+        forked = ref()
+        if forked is not None:
+            forked._local = threading.local()
+            forked._generation_lock = threading.Lock()
+
+    os.register_at_fork(after_in_child=forget)
 
 
 def _statements(script: str):
