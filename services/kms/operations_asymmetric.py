@@ -4,22 +4,28 @@ from __future__ import annotations
 from . import asymmetric, errors, grants, key_specs, key_usage, keys, operation
 
 
-def _signing_key(ctx, params, operation: str) -> keys.Key:
+# The input member naming the algorithm, and where key_specs lists those a key allows.
+_ALGORITHM = {"SIGN_VERIFY": ("SigningAlgorithm", "SigningAlgorithms"),
+              "GENERATE_VERIFY_MAC": ("MacAlgorithm", "MacAlgorithms")}
+
+
+def _key_for(ctx, params, usage: str, operation: str) -> keys.Key:
+    """The key to sign, verify or MAC with, after every check a DryRun makes."""
     grants.check_tokens(params)
     key = keys.resolve(ctx, params["KeyId"])
     keys.check_enabled(key)
-    keys.check_usage(key, "SIGN_VERIFY", operation)
-    algorithm = params["SigningAlgorithm"]
-    if algorithm not in key_specs.algorithms(key.key_spec, key.key_usage).get("SigningAlgorithms", []):
-        raise errors.incompatible_algorithm(algorithm, key.key_spec)
+    keys.check_usage(key, usage, operation)
+    member, allowed = _ALGORITHM[usage]
+    if params[member] not in key_specs.algorithms(key.key_spec, key.key_usage).get(allowed, []):
+        raise errors.incompatible_algorithm(params[member], key.key_spec)
+    if params.get("DryRun"):
+        raise errors.dry_run()
     return key
 
 
 @operation
 def sign(ctx, params):
-    key = _signing_key(ctx, params, "Sign")
-    if params.get("DryRun"):
-        raise errors.dry_run()
+    key = _key_for(ctx, params, "SIGN_VERIFY", "Sign")
     signature = asymmetric.sign(
         key.usable(ctx.app.root_key), key.key_spec, params["SigningAlgorithm"], params["Message"], params.get("MessageType") or "RAW"
     )
@@ -29,9 +35,7 @@ def sign(ctx, params):
 
 @operation
 def verify(ctx, params):
-    key = _signing_key(ctx, params, "Verify")
-    if params.get("DryRun"):
-        raise errors.dry_run()
+    key = _key_for(ctx, params, "SIGN_VERIFY", "Verify")
     valid = asymmetric.verify(
         key.usable(ctx.app.root_key).public_key(), key.key_spec, params["SigningAlgorithm"], params["Message"],
         params.get("MessageType") or "RAW", params["Signature"],
@@ -76,21 +80,9 @@ def derive_shared_secret(ctx, params):
     return {"KeyId": key.arn, "SharedSecret": secret, "KeyAgreementAlgorithm": params["KeyAgreementAlgorithm"], "KeyOrigin": key.origin}
 
 
-def _mac_key(ctx, params, operation: str) -> keys.Key:
-    grants.check_tokens(params)
-    key = keys.resolve(ctx, params["KeyId"])
-    keys.check_enabled(key)
-    keys.check_usage(key, "GENERATE_VERIFY_MAC", operation)
-    if params["MacAlgorithm"] not in key_specs.algorithms(key.key_spec, key.key_usage).get("MacAlgorithms", []):
-        raise errors.incompatible_algorithm(params["MacAlgorithm"], key.key_spec)
-    return key
-
-
 @operation
 def generate_mac(ctx, params):
-    key = _mac_key(ctx, params, "GenerateMac")
-    if params.get("DryRun"):
-        raise errors.dry_run()
+    key = _key_for(ctx, params, "GENERATE_VERIFY_MAC", "GenerateMac")
     tag = asymmetric.mac(key.usable(ctx.app.root_key), params["MacAlgorithm"], params["Message"])
     key_usage.record(ctx, key)
     return {"Mac": tag, "MacAlgorithm": params["MacAlgorithm"], "KeyId": key.arn}
@@ -98,9 +90,7 @@ def generate_mac(ctx, params):
 
 @operation
 def verify_mac(ctx, params):
-    key = _mac_key(ctx, params, "VerifyMac")
-    if params.get("DryRun"):
-        raise errors.dry_run()
+    key = _key_for(ctx, params, "GENERATE_VERIFY_MAC", "VerifyMac")
     if not asymmetric.mac_matches(key.usable(ctx.app.root_key), params["MacAlgorithm"], params["Message"], params["Mac"]):
         raise errors.KMSInvalidMacException("")
     key_usage.record(ctx, key)

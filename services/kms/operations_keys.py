@@ -73,26 +73,26 @@ def _set_state(db, key: keys.Key, state: str) -> None:
     lifecycle.refresh(db, key.account_id, key.region, key.key_id)
 
 
-@operation
-def enable_key(ctx, params):
+def _switch(ctx, params, state: str) -> dict:
+    """EnableKey and DisableKey: a customer managed key moves between the two
+    states only; any other state is KMSInvalidStateException."""
     with ctx.store.tx() as db:
         key = keys.resolve(ctx, params["KeyId"], aliases=False, db=db)
         keys.check_customer_managed(key)
         if key.state not in ("Enabled", "Disabled"):
             raise errors.invalid_state(key.arn, key.state)
-        _set_state(db, key, "Enabled")
+        _set_state(db, key, state)
     return {}
+
+
+@operation
+def enable_key(ctx, params):
+    return _switch(ctx, params, "Enabled")
 
 
 @operation
 def disable_key(ctx, params):
-    with ctx.store.tx() as db:
-        key = keys.resolve(ctx, params["KeyId"], aliases=False, db=db)
-        keys.check_customer_managed(key)
-        if key.state not in ("Enabled", "Disabled"):
-            raise errors.invalid_state(key.arn, key.state)
-        _set_state(db, key, "Disabled")
-    return {}
+    return _switch(ctx, params, "Disabled")
 
 
 @operation
@@ -178,6 +178,14 @@ def get_key_last_usage(ctx, params):
     return out
 
 
+def _check_multi_region_primary(key: keys.Key) -> None:
+    """ReplicateKey and UpdatePrimaryRegion act only through a multi-Region primary key."""
+    if not key.multi_region:
+        raise errors.UnsupportedOperationException(f"{key.arn} is not a multi-Region key.")
+    if not key.is_primary:
+        raise errors.UnsupportedOperationException(f"{key.arn} is not a multi-Region primary key.")
+
+
 @operation
 def replicate_key(ctx, params):
     region = params["ReplicaRegion"]
@@ -187,10 +195,7 @@ def replicate_key(ctx, params):
     tags.check(params.get("Tags") or [])
     with ctx.store.tx() as db:
         key = keys.resolve(ctx, params["KeyId"], aliases=False, db=db)
-        if not key.multi_region:
-            raise errors.UnsupportedOperationException(f"{key.arn} is not a multi-Region key.")
-        if not key.is_primary:
-            raise errors.UnsupportedOperationException(f"{key.arn} is not a multi-Region primary key.")
+        _check_multi_region_primary(key)
         keys.check_not_pending_deletion(key)
         if region == key.region or keys.load(db, key.account_id, region, key.key_id) is not None:
             raise errors.AlreadyExistsException(
@@ -231,10 +236,7 @@ def update_primary_region(ctx, params):
     new_primary = params["PrimaryRegion"]
     with ctx.store.tx() as db:
         key = keys.resolve(ctx, params["KeyId"], aliases=False, db=db)
-        if not key.multi_region:
-            raise errors.UnsupportedOperationException(f"{key.arn} is not a multi-Region key.")
-        if not key.is_primary:
-            raise errors.UnsupportedOperationException(f"{key.arn} is not a multi-Region primary key.")
+        _check_multi_region_primary(key)
         if key.state == "Disabled":
             raise errors.disabled(key.arn)
         keys.check_not_pending_deletion(key)

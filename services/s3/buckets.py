@@ -195,3 +195,23 @@ def put_config(ctx, bucket, name: str, document) -> None:
 def delete_config(ctx, bucket: str, name: str) -> None:
     with ctx.store.tx() as db:
         db.execute("DELETE FROM s3_bucket_configs WHERE bucket = ? AND name = ?", (bucket, name))
+
+
+def configured(ctx, params, name: str, missing: type) -> dict:
+    """The bucket's stored `name` sub-resource, or `missing` (S3's NoSuch...
+    error for it) when none is set. The bucket is looked up first, so an
+    absent bucket is still NoSuchBucket."""
+    bucket = get(ctx, params["Bucket"])
+    stored = config(ctx, bucket["name"], name)
+    if stored is None:
+        raise missing(BucketName=bucket["name"])
+    return stored
+
+
+def unconfigure(ctx, params, *names: str) -> dict:
+    """Drop the bucket's `names` sub-resources; S3 answers a delete of one
+    never set with success all the same, but a missing bucket with NoSuchBucket."""
+    bucket = get(ctx, params["Bucket"])
+    for name in names:
+        delete_config(ctx, bucket["name"], name)
+    return {}

@@ -53,18 +53,12 @@ def put_bucket_tagging(ctx, params):
 
 @operation
 def get_bucket_tagging(ctx, params):
-    bucket = buckets.get(ctx, params["Bucket"])
-    config = buckets.config(ctx, bucket["name"], "tagging")
-    if not config:
-        raise NoSuchTagSet(BucketName=bucket["name"])
-    return config
+    return buckets.configured(ctx, params, "tagging", NoSuchTagSet)
 
 
 @operation
 def delete_bucket_tagging(ctx, params):
-    bucket = buckets.get(ctx, params["Bucket"])
-    buckets.delete_config(ctx, bucket["name"], "tagging")
-    return {}
+    return buckets.unconfigure(ctx, params, "tagging")
 
 
 # -- policy ------------------------------------------------------------------------------
@@ -121,26 +115,17 @@ def put_bucket_policy(ctx, params):
 
 @operation
 def get_bucket_policy(ctx, params):
-    bucket = buckets.get(ctx, params["Bucket"])
-    config = buckets.config(ctx, bucket["name"], "policy")
-    if config is None:
-        raise NoSuchBucketPolicy(BucketName=bucket["name"])
-    return {"Policy": config["Policy"]}
+    return {"Policy": buckets.configured(ctx, params, "policy", NoSuchBucketPolicy)["Policy"]}
 
 
 @operation
 def delete_bucket_policy(ctx, params):
-    bucket = buckets.get(ctx, params["Bucket"])
-    buckets.delete_config(ctx, bucket["name"], "policy")
-    return {}
+    return buckets.unconfigure(ctx, params, "policy")
 
 
 @operation
 def get_bucket_policy_status(ctx, params):
-    bucket = buckets.get(ctx, params["Bucket"])
-    config = buckets.config(ctx, bucket["name"], "policy")
-    if config is None:
-        raise NoSuchBucketPolicy(BucketName=bucket["name"])
+    config = buckets.configured(ctx, params, "policy", NoSuchBucketPolicy)
     return {"PolicyStatus": {"IsPublic": _is_public(json.loads(config["Policy"]))}}
 
 
@@ -156,18 +141,13 @@ def put_public_access_block(ctx, params):
 
 @operation
 def get_public_access_block(ctx, params):
-    bucket = buckets.get(ctx, params["Bucket"])
-    config = buckets.config(ctx, bucket["name"], "public-access-block")
-    if config is None:
-        raise NoSuchPublicAccessBlockConfiguration(BucketName=bucket["name"])
-    return {"PublicAccessBlockConfiguration": config}
+    return {"PublicAccessBlockConfiguration": buckets.configured(ctx, params, "public-access-block",
+                                                          NoSuchPublicAccessBlockConfiguration)}
 
 
 @operation
 def delete_public_access_block(ctx, params):
-    bucket = buckets.get(ctx, params["Bucket"])
-    buckets.delete_config(ctx, bucket["name"], "public-access-block")
-    return {}
+    return buckets.unconfigure(ctx, params, "public-access-block")
 
 
 # -- ownership controls -----------------------------------------------------------------
@@ -183,18 +163,12 @@ def put_bucket_ownership_controls(ctx, params):
 
 @operation
 def get_bucket_ownership_controls(ctx, params):
-    bucket = buckets.get(ctx, params["Bucket"])
-    config = buckets.config(ctx, bucket["name"], "ownership-controls")
-    if config is None:
-        raise OwnershipControlsNotFoundError(BucketName=bucket["name"])
-    return {"OwnershipControls": config}
+    return {"OwnershipControls": buckets.configured(ctx, params, "ownership-controls", OwnershipControlsNotFoundError)}
 
 
 @operation
 def delete_bucket_ownership_controls(ctx, params):
-    bucket = buckets.get(ctx, params["Bucket"])
-    buckets.delete_config(ctx, bucket["name"], "ownership-controls")
-    return {}
+    return buckets.unconfigure(ctx, params, "ownership-controls")
 
 
 # -- CORS ----------------------------------------------------------------------------------
@@ -207,15 +181,9 @@ def put_bucket_cors(ctx, params):
 
 @operation
 def get_bucket_cors(ctx, params):
-    bucket = buckets.get(ctx, params["Bucket"])
-    config = buckets.config(ctx, bucket["name"], "cors")
-    if config is None:
-        raise NoSuchCORSConfiguration(BucketName=bucket["name"])
-    return config
+    return buckets.configured(ctx, params, "cors", NoSuchCORSConfiguration)
 
 
 @operation
 def delete_bucket_cors(ctx, params):
-    bucket = buckets.get(ctx, params["Bucket"])
-    buckets.delete_config(ctx, bucket["name"], "cors")
-    return {}
+    return buckets.unconfigure(ctx, params, "cors")

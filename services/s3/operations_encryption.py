@@ -39,6 +39,4 @@ def get_bucket_encryption(ctx, params):
 
 @operation
 def delete_bucket_encryption(ctx, params):
-    bucket = buckets.get(ctx, params["Bucket"])
-    buckets.delete_config(ctx, bucket["name"], "encryption")
-    return {}
+    return buckets.unconfigure(ctx, params, "encryption")

@@ -28,16 +28,10 @@ def put_bucket_lifecycle_configuration(ctx, params):
 
 @operation
 def get_bucket_lifecycle_configuration(ctx, params):
-    bucket = buckets.get(ctx, params["Bucket"])
-    configuration = buckets.config(ctx, bucket["name"], "lifecycle")
-    if configuration is None:
-        raise NoSuchLifecycleConfiguration(BucketName=bucket["name"])
-    return lifecycle.stored(configuration)
+    return lifecycle.stored(buckets.configured(ctx, params, "lifecycle", NoSuchLifecycleConfiguration))
 
 
 @operation
 def delete_bucket_lifecycle(ctx, params):
-    bucket = buckets.get(ctx, params["Bucket"])
-    buckets.delete_config(ctx, bucket["name"], "lifecycle")
-    buckets.delete_config(ctx, bucket["name"], "lifecycle-settled")
-    return {}
+    # When the rules last ran goes with them, so new rules apply at once.
+    return buckets.unconfigure(ctx, params, "lifecycle", "lifecycle-settled")

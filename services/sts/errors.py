@@ -19,15 +19,15 @@ class AccessDenied(AwsError):
 
 
 class ExpiredTokenException(AwsError):
-    code = "ExpiredTokenException"
+    pass
 
 
 class MalformedPolicyDocument(AwsError):
-    code = "MalformedPolicyDocument"
+    pass
 
 
 class PackedPolicyTooLarge(AwsError):
-    code = "PackedPolicyTooLarge"
+    pass
 
 
 class RegionDisabledException(AwsError):

@@ -1,10 +1,11 @@
 """Groups, their members and policies."""
 from __future__ import annotations
 
-from .. import documents, entities, iam, inline_policies, managed_policies, shapes
+from .. import entities, iam, shapes
 from ..errors import quota
 from ..identifiers import GROUP, USER
 from ..paging import page
+from . import identities
 from .caller import now
 
 MAX_GROUPS_PER_USER = 10
@@ -78,54 +79,34 @@ def remove_user_from_group(ctx, params):
 
 @iam.operation
 def put_group_policy(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, GROUP, params["GroupName"])
-        inline_policies.put(db, row, params["PolicyName"], params["PolicyDocument"])
-    return {}
+    return identities.put_policy(ctx, params, GROUP)
 
 
 @iam.operation
 def get_group_policy(ctx, params):
-    db = ctx.store.read()
-    row = entities.find(db, ctx.account_id, GROUP, params["GroupName"])
-    text = inline_policies.get(db, row, params["PolicyName"])
-    return {"GroupName": row["name"], "PolicyName": params["PolicyName"], "PolicyDocument": documents.encoded(text)}
+    return identities.get_policy(ctx, params, GROUP)
 
 
 @iam.operation
 def delete_group_policy(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, GROUP, params["GroupName"])
-        inline_policies.delete(db, row, params["PolicyName"])
-    return {}
+    return identities.delete_policy(ctx, params, GROUP)
 
 
 @iam.operation
 def list_group_policies(ctx, params):
-    db = ctx.store.read()
-    row = entities.find(db, ctx.account_id, GROUP, params["GroupName"])
-    return page([n for n, _ in inline_policies.listed(db, ctx.account_id, row["entity_id"])], params, "PolicyNames")
+    return identities.list_policies(ctx, params, GROUP)
 
 
 @iam.operation
 def attach_group_policy(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, GROUP, params["GroupName"])
-        managed_policies.attach(db, row, params["PolicyArn"], now(ctx))
-    return {}
+    return identities.attach_policy(ctx, params, GROUP)
 
 
 @iam.operation
 def detach_group_policy(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, GROUP, params["GroupName"])
-        managed_policies.detach(db, row, params["PolicyArn"])
-    return {}
+    return identities.detach_policy(ctx, params, GROUP)
 
 
 @iam.operation
 def list_attached_group_policies(ctx, params):
-    db = ctx.store.read()
-    row = entities.find(db, ctx.account_id, GROUP, params["GroupName"])
-    return page(managed_policies.attached(db, ctx.account_id, row["entity_id"], params.get("PathPrefix")), params,
-                "AttachedPolicies")
+    return identities.list_attached_policies(ctx, params, GROUP)

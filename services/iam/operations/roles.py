@@ -1,9 +1,10 @@
 """Roles: trust policies, permissions, boundaries and tags."""
 from __future__ import annotations
 
-from .. import documents, entities, iam, inline_policies, managed_policies, shapes, tags
+from .. import documents, entities, iam, managed_policies, shapes, tags
 from ..identifiers import ROLE
 from ..paging import page
+from . import identities
 from .caller import now
 
 DEFAULT_MAX_SESSION = 3600
@@ -80,96 +81,59 @@ def delete_role(ctx, params):
 
 @iam.operation
 def tag_role(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
-        tags.put(db, ctx.account_id, row["entity_id"], params["Tags"], case_insensitive=True)
-    return {}
+    return identities.tag(ctx, params, ROLE)
 
 
 @iam.operation
 def untag_role(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
-        tags.remove(db, ctx.account_id, row["entity_id"], params["TagKeys"], case_insensitive=True)
-    return {}
+    return identities.untag(ctx, params, ROLE)
 
 
 @iam.operation
 def list_role_tags(ctx, params):
-    db = ctx.store.read()
-    row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
-    return page(tags.listed(db, ctx.account_id, row["entity_id"]), params, "Tags")
+    return identities.list_tags(ctx, params, ROLE)
 
 
 @iam.operation
 def put_role_permissions_boundary(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
-        arn = managed_policies.boundary_policy(db, ctx.account_id, params["PermissionsBoundary"])
-        db.execute("UPDATE iam_entities SET permissions_boundary = ? WHERE account_id = ? AND entity_id = ?",
-                   (arn, ctx.account_id, row["entity_id"]))
-    return {}
+    return identities.put_permissions_boundary(ctx, params, ROLE)
 
 
 @iam.operation
 def delete_role_permissions_boundary(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
-        db.execute("UPDATE iam_entities SET permissions_boundary = NULL WHERE account_id = ? AND entity_id = ?",
-                   (ctx.account_id, row["entity_id"]))
-    return {}
+    return identities.delete_permissions_boundary(ctx, params, ROLE)
 
 
 @iam.operation
 def put_role_policy(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
-        inline_policies.put(db, row, params["PolicyName"], params["PolicyDocument"])
-    return {}
+    return identities.put_policy(ctx, params, ROLE)
 
 
 @iam.operation
 def get_role_policy(ctx, params):
-    db = ctx.store.read()
-    row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
-    text = inline_policies.get(db, row, params["PolicyName"])
-    return {"RoleName": row["name"], "PolicyName": params["PolicyName"], "PolicyDocument": documents.encoded(text)}
+    return identities.get_policy(ctx, params, ROLE)
 
 
 @iam.operation
 def delete_role_policy(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
-        inline_policies.delete(db, row, params["PolicyName"])
-    return {}
+    return identities.delete_policy(ctx, params, ROLE)
 
 
 @iam.operation
 def list_role_policies(ctx, params):
-    db = ctx.store.read()
-    row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
-    return page([n for n, _ in inline_policies.listed(db, ctx.account_id, row["entity_id"])], params, "PolicyNames")
+    return identities.list_policies(ctx, params, ROLE)
 
 
 @iam.operation
 def attach_role_policy(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
-        managed_policies.attach(db, row, params["PolicyArn"], now(ctx))
-    return {}
+    return identities.attach_policy(ctx, params, ROLE)
 
 
 @iam.operation
 def detach_role_policy(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
-        managed_policies.detach(db, row, params["PolicyArn"])
-    return {}
+    return identities.detach_policy(ctx, params, ROLE)
 
 
 @iam.operation
 def list_attached_role_policies(ctx, params):
-    db = ctx.store.read()
-    row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
-    return page(managed_policies.attached(db, ctx.account_id, row["entity_id"], params.get("PathPrefix")), params,
-                "AttachedPolicies")
+    return identities.list_attached_policies(ctx, params, ROLE)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from simulator.accounts import root_arn
 
-from .. import access_keys, documents, entities, inline_policies, login_profiles, managed_policies, shapes, tags
-from .. import iam
+from .. import access_keys, entities, iam, login_profiles, managed_policies, shapes, tags
 from ..errors import AccessDenied
 from ..identifiers import USER
 from ..paging import page
+from . import identities
 from .caller import now, user as caller_user
 
 
@@ -71,44 +71,27 @@ def list_groups_for_user(ctx, params):
 
 @iam.operation
 def tag_user(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, USER, params["UserName"])
-        tags.put(db, ctx.account_id, row["entity_id"], params["Tags"], case_insensitive=True)
-    return {}
+    return identities.tag(ctx, params, USER)
 
 
 @iam.operation
 def untag_user(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, USER, params["UserName"])
-        tags.remove(db, ctx.account_id, row["entity_id"], params["TagKeys"], case_insensitive=True)
-    return {}
+    return identities.untag(ctx, params, USER)
 
 
 @iam.operation
 def list_user_tags(ctx, params):
-    db = ctx.store.read()
-    row = entities.find(db, ctx.account_id, USER, params["UserName"])
-    return page(tags.listed(db, ctx.account_id, row["entity_id"]), params, "Tags")
+    return identities.list_tags(ctx, params, USER)
 
 
 @iam.operation
 def put_user_permissions_boundary(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, USER, params["UserName"])
-        arn = managed_policies.boundary_policy(db, ctx.account_id, params["PermissionsBoundary"])
-        db.execute("UPDATE iam_entities SET permissions_boundary = ? WHERE account_id = ? AND entity_id = ?",
-                   (arn, ctx.account_id, row["entity_id"]))
-    return {}
+    return identities.put_permissions_boundary(ctx, params, USER)
 
 
 @iam.operation
 def delete_user_permissions_boundary(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, USER, params["UserName"])
-        db.execute("UPDATE iam_entities SET permissions_boundary = NULL WHERE account_id = ? AND entity_id = ?",
-                   (ctx.account_id, row["entity_id"]))
-    return {}
+    return identities.delete_permissions_boundary(ctx, params, USER)
 
 
 # -- access keys -----------------------------------------------------------------
@@ -194,55 +177,34 @@ def delete_login_profile(ctx, params):
 
 @iam.operation
 def put_user_policy(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, USER, params["UserName"])
-        inline_policies.put(db, row, params["PolicyName"], params["PolicyDocument"])
-    return {}
+    return identities.put_policy(ctx, params, USER)
 
 
 @iam.operation
 def get_user_policy(ctx, params):
-    db = ctx.store.read()
-    row = entities.find(db, ctx.account_id, USER, params["UserName"])
-    text = inline_policies.get(db, row, params["PolicyName"])
-    return {"UserName": row["name"], "PolicyName": params["PolicyName"], "PolicyDocument": documents.encoded(text)}
+    return identities.get_policy(ctx, params, USER)
 
 
 @iam.operation
 def delete_user_policy(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, USER, params["UserName"])
-        inline_policies.delete(db, row, params["PolicyName"])
-    return {}
+    return identities.delete_policy(ctx, params, USER)
 
 
 @iam.operation
 def list_user_policies(ctx, params):
-    db = ctx.store.read()
-    row = entities.find(db, ctx.account_id, USER, params["UserName"])
-    names = [name for name, _ in inline_policies.listed(db, ctx.account_id, row["entity_id"])]
-    return page(names, params, "PolicyNames")
+    return identities.list_policies(ctx, params, USER)
 
 
 @iam.operation
 def attach_user_policy(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, USER, params["UserName"])
-        managed_policies.attach(db, row, params["PolicyArn"], now(ctx))
-    return {}
+    return identities.attach_policy(ctx, params, USER)
 
 
 @iam.operation
 def detach_user_policy(ctx, params):
-    with ctx.store.tx() as db:
-        row = entities.find(db, ctx.account_id, USER, params["UserName"])
-        managed_policies.detach(db, row, params["PolicyArn"])
-    return {}
+    return identities.detach_policy(ctx, params, USER)
 
 
 @iam.operation
 def list_attached_user_policies(ctx, params):
-    db = ctx.store.read()
-    row = entities.find(db, ctx.account_id, USER, params["UserName"])
-    return page(managed_policies.attached(db, ctx.account_id, row["entity_id"], params.get("PathPrefix")), params,
-                "AttachedPolicies")
+    return identities.list_attached_policies(ctx, params, USER)
