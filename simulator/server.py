@@ -47,7 +47,7 @@ class AwsboxServer(BaseApplication):
             # Presigned URLs with session tokens are long; headers too. Our
             # own checks answer oversize requests in each protocol's words.
             "limit_request_line": 8190,
-            "limit_request_field_size": 65536,
+            "limit_request_field_size": 1024 * 1024,
             "limit_request_fields": 1000,
             "loglevel": self.config.log_level,
             "errorlog": "-",
