@@ -15,7 +15,6 @@ import logging
 import secrets
 import shutil
 import tempfile
-import uuid
 from pathlib import Path
 
 from flask import Flask
@@ -140,7 +139,7 @@ class Simulator:
             return self._handle(request)
 
     def _handle(self, request: Request) -> Response:
-        request_id = str(uuid.uuid4())
+        request_id = events.new_uuid()
         service = None
         try:
             route = routing.route(request)
@@ -240,7 +239,7 @@ class Simulator:
     def invoke_in_process(self, caller: RequestContext, service: str, operation: str, params: dict, *, via: str) -> dict:
         """Another service's operation as the same caller (S3 -> KMS)."""
         ctx = RequestContext(
-            request_id=str(uuid.uuid4()),
+            request_id=events.new_uuid(),
             service=service,
             operation=operation,
             account_id=caller.account_id,

@@ -26,10 +26,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 import re
 import threading
 import time
-import uuid
 
 from .clock import iso8601
 from .store.db import register_schema
@@ -143,15 +143,24 @@ def redact(value, shape=None, member: str | None = None):
     return _redact(value, _plan(shape, {}), member)
 
 
+# Values that are copied as they are (unless their member is secret): tested
+# first and inline, as most of what is recorded (ids, names, the
+# authorization decisions) is made of them alone.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _redact(value, plan: _Plan | None, member: str | None = None):
     if member in SECRET_MEMBERS:
         return HIDDEN
+    if type(value) in _SCALARS:
+        return value
     if isinstance(value, dict):
         if plan is not None and plan.type_name == "map":
             return {k: _redact(v, plan.item) for k, v in value.items()}
         members = plan.members if plan is not None and plan.type_name == "structure" else None
         if not members:
-            return {k: _redact(v, None, k) for k, v in value.items()}
+            return {k: HIDDEN if k in SECRET_MEMBERS else v if type(v) in _SCALARS else _redact(v, None, k)
+                    for k, v in value.items()}
         redacted = {}
         for k, v in value.items():
             known = members.get(k)
@@ -263,6 +272,23 @@ def username_of(principal) -> str | None:
     return principal.name
 
 
+# The version (4) and variant (RFC 4122) bits of a random UUID.
+_UUID4_CLEAR = 0xF << 76 | 0x3 << 62
+_UUID4_SET = 0x4 << 76 | 0x2 << 62
+
+
+def new_uuid() -> str:
+    """A random (version 4) UUID as text, for event and request ids. Ids must
+    be unique, not secret: the process's generator (reseeded in each forked
+    worker) spares the system call ``uuid.uuid4`` makes for every id."""
+    digits = "%032x" % (random.getrandbits(128) & ~_UUID4_CLEAR | _UUID4_SET)
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+# One encoder for every event (json.dumps would build one per call).
+_ENCODER = json.JSONEncoder(default=str)
+
+
 class EventTrail:
     def __init__(self, simulator, flush_interval: float = 0.2):
         self.simulator = simulator
@@ -288,7 +314,7 @@ class EventTrail:
             "requestParameters": _redact(ctx.params, input_plan) or None,
             "responseElements": _redact(output, output_plan) or None,
             "requestID": ctx.request_id,
-            "eventID": str(uuid.uuid4()),
+            "eventID": new_uuid(),
             "readOnly": ctx.operation.startswith(READ_ONLY_PREFIXES),
             "resources": resources_of(ctx, output),
             "eventType": "AwsApiCall",
@@ -337,18 +363,22 @@ class EventTrail:
         if not pending:
             return
         retention = self.simulator.config.event_retention
-        rows = [(row, json.dumps(event, default=str), resources) for row, event, resources in pending]
+        bodies = [_ENCODER.encode(event) for _, event, _ in pending]
         with self.simulator.store.tx() as db:
-            for row, body, resources in rows:
-                seq = db.execute(
-                    "INSERT INTO events (event_id, account_id, region, event_time, event_source, event_name,"
-                    " username, read_only, error_code, access_key_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*row, body),
-                ).lastrowid
-                db.executemany(
-                    "INSERT INTO event_resources (seq, resource_type, resource_name) VALUES (?, ?, ?)",
-                    [(seq, kind, name) for kind, name in resources],
-                )
+            # The batch's seqs are numbered here, as AUTOINCREMENT would number
+            # them (past the largest ever used), so that each table takes the
+            # whole batch in one statement: the write transaction is ours alone.
+            found = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
+            first = (found[0] if found else 0) + 1
+            db.executemany(
+                "INSERT INTO events (seq, event_id, account_id, region, event_time, event_source, event_name,"
+                " username, read_only, error_code, access_key_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(first + i, *row, body) for i, ((row, _, _), body) in enumerate(zip(pending, bodies))],
+            )
+            db.executemany(
+                "INSERT INTO event_resources (seq, resource_type, resource_name) VALUES (?, ?, ?)",
+                [(first + i, kind, name) for i, (_, _, resources) in enumerate(pending) for kind, name in resources],
+            )
             horizon = db.execute("SELECT MAX(seq) - ? FROM events", (retention,)).fetchone()[0]
             if horizon is not None and horizon > 0:
                 db.execute("DELETE FROM event_resources WHERE seq <= ?", (horizon,))

@@ -68,7 +68,7 @@ def find_key(ctx, blob: bytes, key_id: str | None, algorithm: str | None, operat
     parsed blob (None for RSA ciphertext); AWS's errors when the KeyId and
     the blob disagree or the key cannot decrypt."""
     if key_id is not None:
-        named = keys.resolve(ctx, key_id)
+        named = keys.resolve(ctx, key_id, shared=True)
         if not key_specs.is_symmetric(named.key_spec):
             algorithm = check_encryption_key(named, operation, algorithm)
             if algorithm == SYMMETRIC_DEFAULT:
@@ -80,7 +80,11 @@ def find_key(ctx, blob: bytes, key_id: str | None, algorithm: str | None, operat
     parsed = ciphertext.parse(blob)
     if key_id is not None and (parsed.key_id != named.key_id or parsed.account_id != named.account_id):
         raise errors.incorrect_key()
-    key = keys.load(ctx.store.read(), parsed.account_id, ctx.region, parsed.key_id, parsed.material_id)
+    if key_id is not None and parsed.material_id == named.material_id:
+        # The named key came loaded with its current material, the very
+        # version that made the blob (the usual case): no second read.
+        return named, parsed, check_encryption_key(named, operation, algorithm)
+    key = keys.committed(ctx, parsed.account_id, ctx.region, parsed.key_id, parsed.material_id)
     if key is None:  # deleted: its ciphertext can never be decrypted again
         raise errors.key_not_found(key_ids.key_arn(ctx.region, parsed.account_id, parsed.key_id))
     return key, parsed, check_encryption_key(key, operation, algorithm)

@@ -113,10 +113,21 @@ def load(db, account_id: str, region: str, key_id: str, material_id: str | None 
     return Key(*row) if row else None
 
 
-def resolve(ctx, value: str, *, aliases: bool = True, material_id: str | None = None, db=None) -> Key:
+def committed(ctx, account_id: str, region: str, key_id: str, material_id: str | None = None) -> Key | None:
+    """``load`` as of the last commit anywhere (``Store.cached``): a change
+    to the key by any worker (DisableKey, a rotation) is seen by the very
+    next request. For the cryptographic operations' path; the Key is shared,
+    so the caller must not modify it."""
+    return ctx.store.cached(("kms-key", account_id, region, key_id, material_id),
+                            lambda: load(ctx.store.read(), account_id, region, key_id, material_id))
+
+
+def resolve(ctx, value: str, *, aliases: bool = True, material_id: str | None = None, db=None,
+            shared: bool = False) -> Key:
     """The key ``value`` names (key id, key ARN, alias name or alias ARN),
     in the caller's region; another account's only where the operation
-    allows it. Raises AWS's NotFoundException forms."""
+    allows it. Raises AWS's NotFoundException forms. ``shared``: the key as
+    ``committed`` reads it (not to be modified)."""
     db = db or ctx.store.read()
     ref = key_ids.parse(value, ctx.account_id, ctx.region, aliases=aliases)
     foreign = ref.account_id != ctx.account_id
@@ -137,7 +148,10 @@ def resolve(ctx, value: str, *, aliases: bool = True, material_id: str | None = 
                 raise errors.alias_not_found(key_ids.alias_arn(ref.region, ref.account_id, ref.name))
         else:
             key_id = row[0]
-    key = load(db, ref.account_id, ref.region, key_id, material_id)
+    if shared:
+        key = committed(ctx, ref.account_id, ref.region, key_id, material_id)
+    else:
+        key = load(db, ref.account_id, ref.region, key_id, material_id)
     if key is None:
         raise errors.key_not_found(ref.arn if ref.kind == "key" else key_ids.key_arn(ref.region, ref.account_id, key_id))
     return key
