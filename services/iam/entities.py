@@ -119,6 +119,7 @@ def delete(db, row) -> None:
     db.execute("DELETE FROM iam_tags WHERE account_id = ? AND resource_id = ?", (account_id, entity_id))
     db.execute("DELETE FROM iam_entities WHERE account_id = ? AND entity_id = ?", (account_id, entity_id))
     if row["kind"] == USER:
+        db.execute("DELETE FROM iam_password_history WHERE account_id = ? AND user_id = ?", (account_id, entity_id))
         # Session credentials the user obtained (GetSessionToken) die with it.
         db.execute("DELETE FROM credentials WHERE account_id = ? AND user_id = ?", (account_id, entity_id))
 

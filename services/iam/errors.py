@@ -38,6 +38,10 @@ class PasswordPolicyViolation(AwsError):
     pass
 
 
+class InvalidUserType(AwsError):
+    pass
+
+
 class AccessDenied(AwsError):
     status = 403
 

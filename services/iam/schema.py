@@ -115,5 +115,32 @@ register_schema(
             alias TEXT NOT NULL UNIQUE
         );
         """,
+        """
+        -- The account password policy (UpdateAccountPasswordPolicy); no row
+        -- means IAM's default policy is in force. hard_expiry is NULL when
+        -- never set, because IAM then leaves it out of GetAccountPasswordPolicy.
+        CREATE TABLE iam_password_policies (
+            account_id TEXT PRIMARY KEY,
+            minimum_length INTEGER NOT NULL,
+            require_symbols INTEGER NOT NULL,
+            require_numbers INTEGER NOT NULL,
+            require_uppercase INTEGER NOT NULL,
+            require_lowercase INTEGER NOT NULL,
+            allow_users_to_change INTEGER NOT NULL,
+            max_age_days INTEGER NOT NULL,       -- 0: passwords never expire
+            reuse_prevention INTEGER NOT NULL,   -- 0: reuse allowed
+            hard_expiry INTEGER
+        );
+
+        -- The scrypt hashes of each user's most recent passwords (the current
+        -- one included), for PasswordReusePrevention; at most 24 per user.
+        CREATE TABLE iam_password_history (
+            account_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            set_at REAL NOT NULL
+        );
+        CREATE INDEX iam_password_history_by_user ON iam_password_history(account_id, user_id, set_at);
+        """,
     ],
 )

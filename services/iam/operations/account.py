@@ -1,11 +1,18 @@
-"""The account as IAM sees it: its alias and the authorization details of
-everything in it."""
+"""The account as IAM sees it: its alias, a summary of what it holds and
+the authorization details of everything in it."""
 from __future__ import annotations
 
-from .. import documents, entities, iam, inline_policies, managed_policies, shapes, tags
+from .. import access_keys, documents, entities, iam, inline_policies, managed_policies, shapes, tags
 from ..errors import EntityAlreadyExists, NoSuchEntity
 from ..identifiers import GROUP, ROLE, USER
 from ..paging import page
+from .groups import MAX_GROUPS_PER_USER
+
+# IAM's default quotas (IAM User Guide, "IAM and AWS STS quotas") that
+# nothing else here enforces; those enforced come from where they are.
+_QUOTAS = {"UsersQuota": 5000, "GroupsQuota": 300, "RolesQuota": 1000, "PoliciesQuota": 1500,
+           "InstanceProfilesQuota": 1000, "ServerCertificatesQuota": 20, "PolicyVersionsInUseQuota": 10000,
+           "SigningCertificatesPerUserQuota": 2}
 
 
 @iam.operation
@@ -36,6 +43,39 @@ def list_account_aliases(ctx, params):
     rows = ctx.store.read().execute("SELECT alias FROM iam_account_aliases WHERE account_id = ?",
                                     (ctx.account_id,)).fetchall()
     return page([r[0] for r in rows], params, "AccountAliases")
+
+
+@iam.operation
+def get_account_summary(ctx, params):
+    db = ctx.store.read()
+
+    def count(sql: str) -> int:
+        return db.execute(sql, (ctx.account_id,)).fetchone()[0]
+
+    kinds = dict(db.execute("SELECT kind, COUNT(*) FROM iam_entities WHERE account_id = ? GROUP BY kind",
+                            (ctx.account_id,)).fetchall())
+    root_keys = count("SELECT COUNT(*) FROM credentials WHERE account_id = ? AND principal_type = 'Root'"
+                      " AND session_token_hash IS NULL")
+    summary = {
+        "Users": kinds.get(USER, 0), "Groups": kinds.get(GROUP, 0), "Roles": kinds.get(ROLE, 0),
+        "Policies": count("SELECT COUNT(*) FROM iam_policies WHERE account_id = ?"),
+        # Each attachment of a managed policy puts one policy version in use.
+        "PolicyVersionsInUse": count("SELECT COUNT(*) FROM iam_attachments WHERE account_id = ?"),
+        "InstanceProfiles": 0, "Providers": 0, "ServerCertificates": 0, "MFADevices": 0, "MFADevicesInUse": 0,
+        "AccountMFAEnabled": 0, "AccountSigningCertificatesPresent": 0,
+        # The root signs in to the console with its secret key, so it has a password while it has a key.
+        "AccountAccessKeysPresent": int(root_keys > 0), "AccountPasswordPresent": int(root_keys > 0),
+        "AccessKeysPerUserQuota": access_keys.MAX_KEYS, "GroupsPerUserQuota": MAX_GROUPS_PER_USER,
+        "AttachedPoliciesPerUserQuota": managed_policies.MAX_ATTACHED,
+        "AttachedPoliciesPerGroupQuota": managed_policies.MAX_ATTACHED,
+        "AttachedPoliciesPerRoleQuota": managed_policies.MAX_ATTACHED,
+        "VersionsPerPolicyQuota": managed_policies.MAX_VERSIONS, "PolicySizeQuota": documents.MANAGED_POLICY_SIZE,
+        "AssumeRolePolicySizeQuota": documents.TRUST_POLICY_SIZE,
+        **{f"{name}Quota": limit for name, limit in documents.INLINE_QUOTA.values()},
+        "GlobalEndpointTokenVersion": 1,
+        **_QUOTAS,
+    }
+    return {"SummaryMap": summary}
 
 
 def _inline(db, row) -> list[dict]:

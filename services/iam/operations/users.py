@@ -162,7 +162,7 @@ def get_login_profile(ctx, params):
 def update_login_profile(ctx, params):
     with ctx.store.tx() as db:
         row = entities.find(db, ctx.account_id, USER, params["UserName"])
-        login_profiles.update(db, row, params.get("Password"), params.get("PasswordResetRequired"))
+        login_profiles.update(db, row, params.get("Password"), params.get("PasswordResetRequired"), now(ctx))
     return {}
 
 
