@@ -1,7 +1,7 @@
 """Amazon Simple Storage Service.
 
 Layout: ``errors`` (every S3 error), ``schema`` (tables), domain modules
-named after what they hold (``buckets``, ``objects``, ``listing``,
+named after what they hold (``buckets``, ``acl``, ``objects``, ``listing``,
 ``encryption`` (how bodies are framed and sealed on disk),
 ``server_side_encryption`` (whose key protects an object), ``checksums``,
 ``conditions``, ``ranges``, ``tagging``, ``multipart``, ``cors``,
@@ -40,6 +40,7 @@ from . import cors  # noqa: E402
 s3.cors = cors
 
 from . import (  # noqa: E402,F401  (registers the handlers)
+    operations_acl,
     operations_bucket_configuration,
     operations_buckets,
     operations_encryption,

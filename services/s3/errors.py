@@ -39,6 +39,18 @@ MetadataTooLarge = _error("MetadataTooLarge", 400, "Your metadata headers exceed
 InvalidStorageClass = _error("InvalidStorageClass", 400, "The storage class you specified is not valid")
 InvalidTag = _error("InvalidTag", 400, "The TagKey you have provided is invalid")
 MalformedPolicy = _error("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'")
+MissingSecurityHeader = _error("MissingSecurityHeader", 400, "Your request was missing a required header")
+UnexpectedContent = _error("UnexpectedContent", 400, "This request does not support content")
+
+# -- access control lists --------------------------------------------------------
+AccessControlListNotSupported = _error("AccessControlListNotSupported", 400, "The bucket does not allow ACLs")
+MalformedACLError = _error(
+    "MalformedACLError", 400, "The XML you provided was not well-formed or did not validate against our published schema"
+)
+UnresolvableGrantByEmailAddress = _error(
+    "UnresolvableGrantByEmailAddress", 400, "The e-mail address you provided does not match any account on record."
+)
+
 InvalidEncryptionAlgorithmError = _error(
     "InvalidEncryptionAlgorithmError", 400, "The Encryption request you specified is not valid. Supported value: AES256."
 )
@@ -60,6 +72,9 @@ IllegalLocationConstraintException = _error("IllegalLocationConstraintException"
 TooManyBuckets = _error("TooManyBuckets", 400, "You have attempted to create more buckets than allowed")
 InvalidBucketAclWithObjectOwnership = _error(
     "InvalidBucketAclWithObjectOwnership", 400, "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
+)
+InvalidBucketAclWithBlockPublicAccessError = _error(
+    "InvalidBucketAclWithBlockPublicAccessError", 400, "Bucket cannot have public ACLs set with BlockPublicAccess enabled"
 )
 InvalidBucketState = _error("InvalidBucketState", 409, "The request is not valid with the current state of the bucket.")
 NoSuchBucketPolicy = _error("NoSuchBucketPolicy", 404, "The bucket policy does not exist")

@@ -7,9 +7,10 @@ import json
 
 from policies.document import PolicyError, parse_policy
 
-from . import buckets, cors, operation, tagging
+from . import acl, buckets, cors, operation, tagging
 from .errors import (
     AccessDenied,
+    InvalidBucketAclWithObjectOwnership,
     InvalidBucketState,
     MalformedPolicy,
     MalformedXML,
@@ -157,6 +158,11 @@ def put_bucket_ownership_controls(ctx, params):
     rules = (params.get("OwnershipControls") or {}).get("Rules") or []
     if len(rules) != 1 or rules[0].get("ObjectOwnership") not in buckets.OWNERSHIPS:
         raise MalformedXML()
+    if rules[0]["ObjectOwnership"] == acl.ENFORCED:
+        # ACLs can be disabled only once the bucket's grants nothing beyond its owner.
+        stored = buckets.config(ctx, bucket["name"], "acl")
+        if stored and not acl.owner_only(stored["Grants"], buckets.canonical_user_id(bucket["account_id"])):
+            raise InvalidBucketAclWithObjectOwnership()
     buckets.put_config(ctx, bucket, "ownership-controls", {"Rules": rules})
     return {}
 

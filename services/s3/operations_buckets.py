@@ -1,12 +1,13 @@
 """Bucket operations: create, delete, head, list, location."""
 from __future__ import annotations
 
-from . import buckets, listing, operation, tagging
-from .errors import InvalidArgument, InvalidBucketAclWithObjectOwnership
+from . import acl, buckets, listing, operation, tagging
+from .errors import (
+    InvalidArgument,
+    InvalidBucketAclWithBlockPublicAccessError,
+    InvalidBucketAclWithObjectOwnership,
+)
 from .objects import delete_blobs, timestamp
-
-# Canned ACLs that BucketOwnerEnforced still accepts: they grant nothing beyond the owner.
-OWNER_ONLY_ACLS = ("private", "bucket-owner-full-control")
 
 
 @operation
@@ -19,14 +20,20 @@ def create_bucket(ctx, params):
     if ownership not in buckets.OWNERSHIPS:
         raise InvalidArgument("Invalid x-amz-object-ownership header", ArgumentName="x-amz-object-ownership",
                               ArgumentValue=ownership)
-    granted = any(params.get(g) for g in ("GrantFullControl", "GrantRead", "GrantReadACP", "GrantWrite", "GrantWriteACP"))
-    if ownership == "BucketOwnerEnforced" and (granted or params.get("ACL") not in (None, *OWNER_ONLY_ACLS)):
+    owner_id = buckets.canonical_user_id(ctx.account_id)
+    grants = acl.requested(params, owner_id=owner_id, bucket_owner_id=owner_id)
+    if ownership == acl.ENFORCED and grants is not None and not acl.owner_only(grants, owner_id):
         raise InvalidBucketAclWithObjectOwnership()
+    # New buckets block public ACLs from the start, so a public canned ACL cannot be set at creation.
+    if grants is not None and acl.is_public(grants):
+        raise InvalidBucketAclWithBlockPublicAccessError()
     # New buckets block public access and enforce bucket-owner ownership, as AWS's do since April 2023.
     configs = {
         "ownership-controls": {"Rules": [{"ObjectOwnership": ownership}]},
         "public-access-block": {name: True for name in buckets.PUBLIC_ACCESS_SETTINGS},
     }
+    if grants is not None and ownership != acl.ENFORCED:
+        configs["acl"] = {"Grants": grants}
     if configuration.get("Tags"):
         configs["tagging"] = {"TagSet": tagging.validate(configuration["Tags"], limit=tagging.MAX_BUCKET_TAGS)}
     buckets.create(ctx, name, region, configs=configs, object_lock=bool(params.get("ObjectLockEnabledForBucket")))

@@ -6,7 +6,7 @@ import json
 
 from simulator.protocols import RESPONSE_STATUS
 
-from . import buckets, checksums, conditions, objects, operation, ranges, restore, tagging
+from . import acl, buckets, checksums, conditions, objects, operation, ranges, restore, tagging
 from . import server_side_encryption as sse
 from .errors import (
     InvalidArgument,
@@ -39,6 +39,7 @@ def put_object(ctx, params):
     # Fail a doomed conditional write before reading its body (and again,
     # atomically, at commit).
     objects.check_write_conditions(objects.latest(ctx.store.read(), bucket["name"], key), key, if_match, if_none_match)
+    grants, owner = acl.for_new_object(ctx, bucket, params)
     sealing = sse.for_write(ctx, bucket, key, params)
     running = expectation.running()
     body = params.get("Body")
@@ -53,6 +54,7 @@ def put_object(ctx, params):
             sealed_key=sealing.sealed_key, checksum_algorithm=running.algorithm, checksum_value=running.value(),
             checksum_type="FULL_OBJECT", blob_id=stored.blob_id, body_id=stored.body_id,
         )
+        fields.update(acl=grants, owner=owner)
         committed = objects.commit(ctx, bucket["name"], key, fields, if_match=if_match, if_none_match=if_none_match)
     except BaseException:
         ctx.store.blobs.delete(stored.blob_id)
@@ -238,6 +240,8 @@ def copy_object(ctx, params):
     tags = tagging.from_header(params.get("Tagging")) if tagging_directive == "REPLACE" else json.loads(source["tags"])
     storage_class = objects.validate_storage_class(params.get("StorageClass"))
     if_match, if_none_match = conditions.for_write(params)
+    # A copy takes the ACL its request names, never the source's.
+    grants, owner = acl.for_new_object(ctx, bucket, params)
     source_protection = Protection.from_json(source["sse"])
     source_key_material = sse.data_key(ctx, source_bucket, source_key, source_protection, source["sealed_key"], params,
                                        prefix="CopySourceSSECustomer")
@@ -257,6 +261,7 @@ def copy_object(ctx, params):
             checksum_value=running.value(), checksum_type="FULL_OBJECT", blob_id=stored.blob_id,
             body_id=stored.body_id,
         )
+        fields.update(acl=grants, owner=owner)
         committed = objects.commit(ctx, bucket["name"], key, fields, if_match=if_match, if_none_match=if_none_match)
     except BaseException:
         ctx.store.blobs.delete(stored.blob_id)

@@ -135,5 +135,8 @@ register_schema(
             PRIMARY KEY (upload_id, part_number)
         );
         """,
+        # Object ACL grants (JSON, botocore's Grant shape); NULL: the default
+        # ACL, the owner with FULL_CONTROL.
+        "ALTER TABLE s3_objects ADD COLUMN acl TEXT;",
     ],
 )
