@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from . import buckets, checksums, conditions, listing, multipart, objects, operation, ranges, restore, tagging
+from . import acl, buckets, checksums, conditions, listing, multipart, objects, operation, ranges, restore, tagging
 from . import server_side_encryption as sse
 from .errors import AccessDenied, InvalidArgument, InvalidObjectState, InvalidRequest, MalformedXML
 from .objects import quoted, timestamp
@@ -24,17 +24,18 @@ def create_multipart_upload(ctx, params):
     if algorithm is not None and algorithm not in checksums.ALGORITHMS:
         raise InvalidRequest("Checksum algorithm provided is unsupported.")
     kind = multipart.checksum_type(algorithm, params.get("ChecksumType"))
+    grants, object_owner = acl.for_new_object(ctx, bucket, params)
     sealing = sse.for_write(ctx, bucket, key, params)
     upload_id = multipart.new_upload_id()
     with ctx.store.tx() as db:
         db.execute(
             "INSERT INTO s3_uploads (upload_id, bucket, key, account_id, region, initiated, initiator_arn, initiator_id,"
-            " owner, storage_class, headers, metadata, tags, checksum_algorithm, checksum_type, sse, sealed_key)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " owner, storage_class, headers, metadata, tags, checksum_algorithm, checksum_type, sse, sealed_key,"
+            " acl, object_owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (upload_id, bucket["name"], key, bucket["account_id"], bucket["region"], ctx.now.timestamp(),
              ctx.principal.arn, ctx.principal.user_id, ctx.account_id, storage_class,
              json.dumps(objects.content_headers(params)), json.dumps(metadata), json.dumps(tags), algorithm, kind,
-             sealing.protection.to_json(), sealing.sealed_key),
+             sealing.protection.to_json(), sealing.sealed_key, grants, object_owner),
         )
     out = {"Bucket": bucket["name"], "Key": key, "UploadId": upload_id,
            **sealing.protection.response(customer_key_md5=sealing.customer_key_md5, with_context=True)}
@@ -168,6 +169,7 @@ def complete_multipart_upload(ctx, params):
         protection=protection, sealed_key=upload["sealed_key"], checksum_algorithm=algorithm if checksum_value else None,
         checksum_value=checksum_value, checksum_type=kind if checksum_value else None, parts_count=len(chosen),
     )
+    fields.update(acl=upload["acl"], owner=upload["object_owner"] or upload["owner"])
     object_parts = [
         {"part_number": i, "account_id": bucket["account_id"], "region": bucket["region"], "blob_id": p["blob_id"],
          "body_id": p["body_id"], "size": p["size"], "etag": p["etag"], "checksum_value": p["checksum_value"]}

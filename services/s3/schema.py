@@ -138,5 +138,11 @@ register_schema(
         # Object ACL grants (JSON, botocore's Grant shape); NULL: the default
         # ACL, the owner with FULL_CONTROL.
         "ALTER TABLE s3_objects ADD COLUMN acl TEXT;",
+        # What CreateMultipartUpload asked for, applied at completion: the
+        # object's ACL grants (JSON or NULL) and its owner's account.
+        """
+        ALTER TABLE s3_uploads ADD COLUMN acl TEXT;
+        ALTER TABLE s3_uploads ADD COLUMN object_owner TEXT;
+        """,
     ],
 )

@@ -145,3 +145,17 @@ def test_missing_object_and_bucket(s3, bucket):
 
 def test_unknown_canned_acl(s3, acl_bucket):
     assert error_of(s3.put_bucket_acl, Bucket=acl_bucket, ACL="bogus")[0] == "InvalidArgument"
+
+
+def test_multipart_uploads_carry_their_acl(s3, bucket, acl_bucket):
+    # ACLs disabled: refused when the upload starts, nothing started.
+    assert error_of(s3.create_multipart_upload, Bucket=bucket, Key="m", ACL="public-read")[0] == \
+        "AccessControlListNotSupported"
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    # ACLs enabled: the ACL asked for at the start is the completed object's.
+    upload = s3.create_multipart_upload(Bucket=acl_bucket, Key="m", ACL="public-read")["UploadId"]
+    part = s3.upload_part(Bucket=acl_bucket, Key="m", UploadId=upload, PartNumber=1, Body=b"x" * 10)
+    s3.complete_multipart_upload(Bucket=acl_bucket, Key="m", UploadId=upload,
+                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+    grants = s3.get_object_acl(Bucket=acl_bucket, Key="m")["Grants"]
+    assert {"Grantee": {"Type": "Group", "URI": ALL_USERS}, "Permission": "READ"} in grants
