@@ -5,11 +5,17 @@ to it, so no policy edit can lock it out of IAM. Denials: ``AccessDenied``
 (403) in AWS's words."""
 from __future__ import annotations
 
-from services.iam import entities
+from policies.actions import requirements
+from services.iam import entities, password_policy
 from services.iam.errors import AccessDenied, NoSuchEntity
 from services.iam.identifiers import GROUP, ROLE, USER
 
-from . import authorize_by_identity
+from . import Caller, authorize_by_identity, check, record, scope_of
+
+# With the account password policy's AllowUsersToChangePassword, every IAM
+# user may change their own password (and read the policy that governs it)
+# without an identity-policy allow; an explicit deny still wins.
+_SELF_SERVICE = frozenset({"ChangePassword", "GetAccountPasswordPolicy"})
 
 _KINDS = {"user": USER, "group": GROUP, "role": ROLE}
 
@@ -38,5 +44,21 @@ def _denial(decision):
     return AccessDenied(decision.message())
 
 
+def _users_may_change_passwords(ctx) -> bool:
+    row = password_policy.find(ctx.store.read(), ctx.account_id)
+    return bool(row and row["allow_users_to_change"])
+
+
 def authorize(ctx) -> None:
-    authorize_by_identity(ctx, "iam", _denial, EntityNames(ctx))
+    names = EntityNames(ctx)
+    if ctx.operation in _SELF_SERVICE and ctx.principal.type == "IAMUser" and _users_may_change_passwords(ctx):
+        caller = Caller(ctx)
+        for requirement in requirements("iam", ctx.operation, ctx.params, scope_of(ctx, names)):
+            decision = caller.evaluate(caller.request(requirement, None))
+            if decision.kind == "explicit_deny":
+                check(ctx, decision, _denial)
+            elif not decision.allowed:
+                record(ctx, requirement.action, requirement.resource, "allow", "password-policy",
+                       "AllowUsersToChangePassword", allowed=True)
+        return
+    authorize_by_identity(ctx, "iam", _denial, names)

@@ -167,3 +167,25 @@ def test_account_summary(account, name):
     iam.attach_user_policy(UserName=user, PolicyArn=arn)
     after = iam.get_account_summary()["SummaryMap"]
     assert (after["Users"], after["Groups"], after["Policies"], after["PolicyVersionsInUse"]) == (1, 1, 1, 1)
+
+
+def test_allow_users_to_change_password_needs_no_identity_policy(server, account, name):
+    _, iam = account
+    user = name("selfservice")
+    iam.create_user(UserName=user)
+    iam.create_login_profile(UserName=user, Password="First-pass-1")
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    own = server.client("iam", access_key=key["AccessKeyId"], secret_key=key["SecretAccessKey"])
+    iam.update_account_password_policy(AllowUsersToChangePassword=True)
+    assert own.get_account_password_policy()["PasswordPolicy"]["AllowUsersToChangePassword"] is True
+    own.change_password(OldPassword="First-pass-1", NewPassword="Second-pass-2")
+    # Only their own: other IAM actions still need a policy.
+    assert fails(own.list_users)[0] == "AccessDenied"
+    # An explicit deny still wins.
+    iam.put_user_policy(UserName=user, PolicyName="no", PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Action": "iam:ChangePassword", "Resource": "*"}]}))
+    assert fails(own.change_password, OldPassword="Second-pass-2", NewPassword="Third-pass-3")[0] == "AccessDenied"
+    # Without the setting, the allow is the identity policies' to give.
+    iam.delete_user_policy(UserName=user, PolicyName="no")
+    iam.update_account_password_policy(AllowUsersToChangePassword=False)
+    assert fails(own.change_password, OldPassword="Second-pass-2", NewPassword="Third-pass-3")[0] == "AccessDenied"
