@@ -1,38 +1,10 @@
-"""STS errors (Query protocol)."""
+"""STS errors (Query protocol). STS and IAM are one family on the wire: the
+errors they share are IAM's classes, so each exists once."""
+from services.iam.errors import AccessDenied, InvalidAction, MalformedPolicyDocument, ValidationError
 from simulator.errors import AwsError
 
-
-class ValidationError(AwsError):
-    pass
-
-
-class InvalidAction(AwsError):
-    pass
-
-
-class MalformedQueryString(AwsError):
-    status = 404
-
-
-class AccessDenied(AwsError):
-    status = 403
-
-
-class ExpiredTokenException(AwsError):
-    pass
-
-
-class MalformedPolicyDocument(AwsError):
-    pass
+__all__ = ["AccessDenied", "InvalidAction", "MalformedPolicyDocument", "PackedPolicyTooLarge", "ValidationError"]
 
 
 class PackedPolicyTooLarge(AwsError):
     pass
-
-
-class RegionDisabledException(AwsError):
-    status = 403
-
-
-class InvalidClientTokenId(AwsError):
-    status = 403
