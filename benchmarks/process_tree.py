@@ -1,5 +1,5 @@
 """CPU time and resident memory of a server's whole process tree, read from
-/proc (gunicorn's master and its workers count as one server)."""
+/proc (the server's master and its workers count as one server)."""
 from __future__ import annotations
 
 import os

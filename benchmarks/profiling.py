@@ -1,5 +1,5 @@
 """Where awsbox spends its CPU: py-spy records the server's process tree
-(gunicorn master and workers) while a workload group runs, sampling only the
+(the server's master and workers) while a workload group runs, sampling only the
 thread that holds the GIL (so waits -- idle threads, fsync, sockets -- do not
 count); the collapsed stacks are summed into self time per function and
 inclusive time per awsbox function."""

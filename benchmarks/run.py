@@ -136,7 +136,7 @@ def versions() -> dict:
     from importlib import metadata
 
     found = {"python": platform.python_version()}
-    for package in ("boto3", "botocore", "moto", "awsbox", "gunicorn", "flask"):
+    for package in ("boto3", "botocore", "moto", "awsbox", "granian", "flask"):
         try:
             found[package] = metadata.version(package)
         except metadata.PackageNotFoundError:

@@ -38,14 +38,12 @@ class Route:
 
 
 def raw_path_of(environ) -> str:
-    """The path exactly as the client sent it, still percent-encoded: S3 keys
-    must round-trip byte for byte, and SigV4 signs the encoded form."""
-    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
-    if uri:
-        if "://" in uri:  # absolute-form request target
-            uri = "/" + uri.split("://", 1)[1].partition("/")[2]
-        return uri.split("?", 1)[0] or "/"
-    return quote(environ.get("PATH_INFO", "/").encode("latin-1"), safe="/~!$&'()*+,;=:@") or "/"
+    """The path in SigV4's canonical encoding: every byte but the unreserved
+    characters and "/" percent-encoded, which is how every AWS SDK encodes
+    a path before it signs it. The server hands over the decoded path
+    (PEP 3333: bytes as latin-1); encoding it again gives S3 keys back byte
+    for byte ("%2F" and "/" are the same key, as on AWS)."""
+    return quote(environ.get("PATH_INFO", "/").encode("latin-1"), safe="/~") or "/"
 
 
 def route(request) -> Route:
