@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing.util
 import os
 import random
 import re
@@ -348,6 +349,9 @@ class EventTrail:
             self._pid = os.getpid()
             self._thread = threading.Thread(target=self._run, name="awsbox-events", daemon=True)
             self._thread.start()
+            # A worker process ends through multiprocessing, which runs its
+            # finalizers but not atexit: the last events are written then.
+            multiprocessing.util.Finalize(self, self.flush, exitpriority=10)
 
     def _run(self) -> None:
         while True:

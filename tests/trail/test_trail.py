@@ -144,3 +144,15 @@ def test_awsbox_trail_prints_and_filters(server, kms, capsys):
     assert "root  kms:ListKeys  ok" in out[-1]
     assert main(["trail", "--endpoint", server.endpoint, "--user", "nobody-at-all"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_events_of_the_last_moments_survive_a_graceful_stop(awsbox_server_factory):
+    """Workers buffer events for a fraction of a second: SIGTERM writes what
+    is buffered before the worker exits, so the trail has every call."""
+    server = awsbox_server_factory().start()
+    kms = server.client("kms")
+    ids = {kms.create_key(Description=f"last {i}")["KeyMetadata"]["Arn"] for i in range(5)}
+    server.stop()  # at once: nothing waited for the writer's next turn
+    server.start()
+    found = events(server, LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateKey"}])
+    assert {e["responseElements"]["keyMetadata"]["arn"] for e in found} == ids
