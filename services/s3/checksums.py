@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import concurrent.futures
 import hashlib
-import os
 from typing import Iterable, Iterator
 
 from awscrt import checksums as crt
+
+from simulator.pipeline import Stage
 
 from .errors import BadDigest, InvalidDigest, InvalidRequest
 
@@ -70,51 +70,27 @@ class Checksum:
         return base64.b64encode(self.digest()).decode()
 
 
-# A body's hashes (MD5 and the checksums) are the costliest work of a PUT
-# (MD5 alone runs at about a third of AES-GCM's speed); hashlib and awscrt
-# release the GIL on large buffers, so a large chunk is hashed in a worker
-# thread while the request thread encrypts and writes it and reads the next
-# one. Smaller chunks are not worth the handoff.
-PARALLEL_MIN = 256 * 1024
-HASHING_THREADS = 4
-_hashing: tuple[int, concurrent.futures.ThreadPoolExecutor] | None = None
-
-
-def _hashing_pool() -> concurrent.futures.ThreadPoolExecutor:
-    """This process's hashing threads (a forked worker starts its own)."""
-    global _hashing
-    if _hashing is None or _hashing[0] != os.getpid():
-        _hashing = (os.getpid(), concurrent.futures.ThreadPoolExecutor(HASHING_THREADS, "s3-hashing"))
-    return _hashing[1]
-
-
 class BodyDigests:
-    """The hashes of one body, fed in order as its chunks pass by."""
+    """The hashes of one body, fed in order as its chunks pass by. Each hash
+    is a pipeline stage: a large chunk is hashed on pool threads while the
+    consumer encrypts and writes it and reads the next one."""
 
     def __init__(self, *hashes):
-        self._hashes = hashes
+        self._stages = [Stage(running.update) for running in hashes]
         self.size = 0
 
     def passing(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
-        """``chunks`` unchanged, each hashed as it passes: a large one by
-        every hash at once in worker threads while the consumer works on it,
-        so every hash is complete when the iteration ends (or fails)."""
-        pending = []
+        """``chunks`` unchanged, each hashed as it passes; every hash is
+        complete when the iteration ends (or fails)."""
         try:
             for chunk in chunks:
-                for update in pending:
-                    update.result()  # keeps each hash's updates in order
-                if len(chunk) >= PARALLEL_MIN:
-                    pending = [_hashing_pool().submit(running.update, chunk) for running in self._hashes]
-                else:
-                    pending = []
-                    for running in self._hashes:
-                        running.update(chunk)
+                for stage in self._stages:
+                    stage(chunk)
                 self.size += len(chunk)
                 yield chunk
         finally:
-            for update in pending:
-                update.result()
+            for stage in self._stages:
+                stage.wait()
 
 
 def decode(algorithm: str, value: str, *, name: str | None = None) -> bytes:

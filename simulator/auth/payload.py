@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 
+from ..pipeline import Stage
 from .credentials import AuthFailure
 from .sigv4 import EMPTY_SHA256, same_signature, sha256_hex, signature
 
@@ -41,6 +42,8 @@ class VerifiedPayload:
         self._expected = expected_sha256.lower()
         self._length = length
         self._hash = hashlib.sha256()
+        # Hashed beside the reading (and the consumer's work on the body).
+        self._hashing = Stage(self._hash.update)
         self._checked = False
         self.decoded_length = 0
         self.trailers: dict[str, str] = {}
@@ -53,7 +56,7 @@ class VerifiedPayload:
         if self._length is not None:
             size = min(size, self._length - self.decoded_length)
         data = self._raw.read(size) if size else b""
-        self._hash.update(data)
+        self._hashing(data)
         self.decoded_length += len(data)
         if not data or self.decoded_length == self._length:
             self._check()
@@ -65,6 +68,7 @@ class VerifiedPayload:
 
     def _check(self) -> None:
         self._checked = True
+        self._hashing.wait()
         computed = self._hash.hexdigest()
         if computed != self._expected:
             raise AuthFailure("payload_mismatch", "x-amz-content-sha256 does not match the body",

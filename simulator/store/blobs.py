@@ -18,6 +18,8 @@ import secrets
 from pathlib import Path
 from typing import BinaryIO, Iterable
 
+from ..pipeline import Stage
+
 _BLOB_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -43,9 +45,15 @@ class BlobStore:
         size = 0
         try:
             with open(tmp_path, "wb", buffering=0) as out:
-                for chunk in chunks:
-                    out.write(chunk)
-                    size += len(chunk)
+                # The disk write of a large chunk runs while the next one is
+                # produced; the file is closed only after the last write.
+                writing = Stage(out.write)
+                try:
+                    for chunk in chunks:
+                        writing(chunk)
+                        size += len(chunk)
+                finally:
+                    writing.wait()
                 if self.fsync:
                     os.fsync(out.fileno())
             try:

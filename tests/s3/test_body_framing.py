@@ -9,6 +9,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 
 from services.s3 import checksums
+from simulator import pipeline
 from services.s3.encryption import FRAME, SEALED_FRAME, BodyCipher, new_body_id
 
 SIZES = [0, 1, FRAME - 1, FRAME, FRAME + 1, 3 * FRAME, 5 * FRAME + 7]
@@ -33,7 +34,7 @@ def test_the_layout_does_not_depend_on_how_the_body_arrives(size):
         assert b"".join(BodyCipher(key, body_id).seal(pieces)) == expected
 
 
-@pytest.mark.parametrize("chunk", [1 << 20, checksums.PARALLEL_MIN - 1, 1000])
+@pytest.mark.parametrize("chunk", [1 << 20, pipeline.PARALLEL_MIN - 1, 1000])
 def test_body_digests_match_one_pass_hashing(chunk):
     data = os.urandom(3 * (1 << 20) + 5)
     md5, crc = hashlib.md5(), checksums.Checksum("CRC32")
