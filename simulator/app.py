@@ -31,6 +31,7 @@ from .crypto import RootKey
 from .errors import AwsError, InternalError, RequestHeaderSectionTooLarge
 from .protocols import protocol_for
 from .store import Store
+from .store.db import MACHINERY_TABLES
 
 log = logging.getLogger("awsbox")
 
@@ -109,7 +110,7 @@ class Simulator:
         with self.store.tx() as db:
             tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
             for table in tables:
-                if table == "schema_versions":
+                if table in MACHINERY_TABLES:
                     continue
                 columns = {r[1] for r in db.execute(f'PRAGMA table_info("{table}")')}
                 if account is None:

@@ -23,6 +23,7 @@ second). The table keeps the most recent ``Config.event_retention`` events.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import logging
 import multiprocessing.util
@@ -68,6 +69,7 @@ register_schema(
         CREATE INDEX event_resources_by_name ON event_resources(resource_name);
         """,
     ],
+    volatile=("events", "event_resources"),
 )
 
 HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS"
@@ -169,11 +171,13 @@ def _redact(value, plan: _Plan | None, member: str | None = None):
                 redacted[_camel(k)] = _redact(v, None, k)
             else:
                 camel, secret, member_plan = known
-                redacted[camel] = HIDDEN if secret else _redact(v, member_plan)
+                redacted[camel] = HIDDEN if secret else v if type(v) in _SCALARS else _redact(v, member_plan)
         return redacted
     if isinstance(value, list):
         item = plan.item if plan is not None and plan.type_name == "list" else None
         return [_redact(v, item) for v in value]
+    if isinstance(value, _dt.datetime):  # timestamps are common: spare them the probing below
+        return iso8601(value)
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     if isinstance(value, (bytes, bytearray, memoryview)):
@@ -286,8 +290,9 @@ def new_uuid() -> str:
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
-# One encoder for every event (json.dumps would build one per call).
-_ENCODER = json.JSONEncoder(default=str)
+# One encoder for every event (json.dumps would build one per call). Events
+# are trees of fresh dicts and lists, never circular: the check is skipped.
+_ENCODER = json.JSONEncoder(default=str, check_circular=False)
 
 
 class EventTrail:

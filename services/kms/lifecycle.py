@@ -46,7 +46,7 @@ def refresh(db, account_id: str, region: str, key_id: str) -> keys.Key | None:
 
 def settle(ctx) -> None:
     now = keys.epoch(ctx.now)
-    # The earliest event of all keys, kept until anything is committed: most
+    # The earliest event of all keys, kept until a key changes: most
     # calls learn from it alone that nothing is due.
     earliest = ctx.store.cached(("kms-next-event",), lambda: ctx.store.read().execute(
         "SELECT MIN(next_event) FROM kms_keys WHERE next_event IS NOT NULL").fetchone()[0])

@@ -145,4 +145,7 @@ register_schema(
         ALTER TABLE s3_uploads ADD COLUMN object_owner TEXT;
         """,
     ],
+    # Written by every upload: versions would cost each write and keep nothing
+    # (object reads are never cached).
+    volatile=("s3_objects", "s3_object_parts", "s3_uploads", "s3_upload_parts"),
 )

@@ -16,8 +16,11 @@ Durability: what an acknowledged write survives.
   every blob is fsynced before the answer (``synchronous=FULL``).
 
 Reads that every request repeats (who a key is, the clock, the policies
-authorization weighs) are kept by :meth:`Store.cached` while nothing has been
-committed since, by any connection of any process.
+authorization weighs) are kept by :meth:`Store.cached` while none of the
+tables they read has changed since, by any connection of any process. Every
+table has a version in ``table_versions``, moved by triggers on each row
+written, so no writer can forget to move it: writing objects or events leaves
+the kept credentials, buckets, keys and policies in place.
 """
 from __future__ import annotations
 
@@ -75,9 +78,17 @@ CORE_SCHEMA = [
 ]
 
 
-def register_schema(component: str, migrations: list[str]) -> None:
-    """Declare a component's tables. Called at import time by each service."""
+# Tables written by most requests (objects, events): a version would cost
+# every such write and keep nothing, so they have none, and a read of them is
+# never kept by Store.cached.
+_VOLATILE: set[str] = set()
+
+
+def register_schema(component: str, migrations: list[str], *, volatile: tuple[str, ...] = ()) -> None:
+    """Declare a component's tables (and which of them are volatile, see
+    above). Called at import time by each service."""
     _SCHEMAS[component] = migrations
+    _VOLATILE.update(volatile)
 
 
 register_schema("core", CORE_SCHEMA)
@@ -87,8 +98,30 @@ DURABILITIES = (PROCESS, MACHINE)
 # Entries Store.cached keeps; past this it starts afresh (a server's working
 # set of keys, credentials and policies is far smaller).
 MAX_CACHED = 8192
+# The store's own bookkeeping, not state: never versioned (see
+# _version_tables), never reset.
+MACHINERY_TABLES = ("schema_versions", "table_versions")
+# The VDBE opcodes that open a table or index b-tree of a statement
+# (EXPLAIN); a virtual table's (VOpen: pragma functions...) no version covers.
+_OPEN_OPCODES = frozenset({"OpenRead", "OpenWrite", "ReopenIdx"})
+_VIRTUAL_OPEN = "VOpen"
 
 T = TypeVar("T")
+
+
+class _Kept:
+    """What Store.cached keeps under a key: the value, the tables it was read
+    from and their versions then, and the versions mapping it was last found
+    current against. A thread's mapping is replaced whenever a version
+    moves, so while it is the same one nothing need be compared."""
+
+    __slots__ = ("tables", "stamp", "value", "checked")
+
+    def __init__(self, tables: tuple, stamp: tuple, value, checked: dict):
+        self.tables = tables
+        self.stamp = stamp
+        self.value = value
+        self.checked = checked
 
 
 class Store:
@@ -113,10 +146,8 @@ class Store:
         self._synchronous = "OFF" if not durable else ("FULL" if fsync else "NORMAL")
         self.blobs = BlobStore(self.data_dir / "blobs", fsync=fsync)
         self._local = threading.local()
-        # Store.cached: key -> (generation, value), shared by this process's threads.
-        self._cache: dict = {}
-        self._generation = 0
-        self._generation_lock = threading.Lock()
+        # Store.cached: key -> _Kept, shared by this process's threads.
+        self._cache: dict[tuple, _Kept] = {}
         _forget_connections_at_fork(self)
         self.migrate()
 
@@ -135,7 +166,7 @@ class Store:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = self._connect()
-            self._local.seen = None
+            self._local.seen = self._local.total = None
         return conn
 
     # -- reads kept while nothing changes ------------------------------------
@@ -159,43 +190,76 @@ class Store:
     def _data_version(self) -> int:
         return self.read().execute("PRAGMA data_version").fetchone()[0]
 
-    def generation(self) -> int:
-        """A number that moves whenever anything may have been committed since
-        this thread last asked: by another connection, of this process or any
-        other (SQLite's ``data_version`` moves), or by this thread's own
-        (``total_changes`` moves). Shared by the process's threads, so what one
-        thread read serves them all."""
+    def generation(self) -> dict[str, int]:
+        """Each table's version as this thread last saw it, looked up again
+        whenever anything may have been committed since: by another
+        connection, of this process or any other (SQLite's ``data_version``
+        moves), or by this thread's own (``total_changes`` moves)."""
+        local = self._local
         conn = self.read()
-        data_version = getattr(self._local, "request_version", None)
+        data_version = getattr(local, "request_version", None)
         if data_version is None:
             data_version = self._data_version()
         seen = (data_version, conn.total_changes)
-        if self._local.seen != seen:
-            self._local.seen = seen
-            with self._generation_lock:
-                self._generation += 1
-        return self._generation
+        if local.seen != seen:
+            local.seen = seen
+            # Versions only ever grow (and rows come and go only as the
+            # schema does): while their count and sum stand still, none has
+            # moved (most commits write only volatile tables), and that costs
+            # a fraction of reading them all.
+            total = tuple(conn.execute("SELECT count(*), sum(version) FROM table_versions").fetchone())
+            if total != local.total:
+                local.total = total
+                cursor = conn.cursor()
+                cursor.row_factory = None
+                local.versions = dict(cursor.execute("SELECT name, version FROM table_versions"))
+        return local.versions
 
     def cached(self, key: tuple, read: Callable[[], T]) -> T:
-        """What ``read()`` answers, kept under ``key`` until anything is
-        committed anywhere: a change made by any worker takes effect on the
-        very next request. ``read`` must depend on the store and ``key``
-        alone, and its answer must not be modified by the caller. Inside a
-        write transaction the store is read afresh: what it reads there may
-        yet be rolled back."""
-        if self.read().in_transaction:
+        """What ``read()`` answers, kept under ``key`` until a table it read
+        changes: a change made by any worker takes effect on the very next
+        request. ``read`` must depend on the store and ``key`` alone, read
+        through this thread's connection (:meth:`read`), and its answer must
+        not be modified by the caller. Inside a write transaction the store
+        is read afresh: what it reads there may yet be rolled back."""
+        local = self._local
+        if self.read().in_transaction or getattr(local, "statements", None) is not None:
+            # A cached read within another's: the outer one records its tables.
             return read()
-        # Taken before reading: a commit racing the read moves the generation
-        # past this one, so what was read cannot outlive it.
-        generation = self.generation()
-        found = self._cache.get(key)
-        if found is not None and found[0] == generation:
-            return found[1]
-        value = read()
-        if len(self._cache) >= MAX_CACHED:
-            self._cache.clear()
-        self._cache[key] = (generation, value)
+        # Taken before reading: a commit racing the read moves a version past
+        # the one recorded, so what was read cannot outlive it.
+        versions = self.generation()
+        kept = self._cache.get(key)
+        if kept is not None:
+            if kept.checked is versions:
+                return kept.value
+            if tuple(map(versions.get, kept.tables)) == kept.stamp:
+                kept.checked = versions
+                return kept.value
+        tables, value = self._read_recording_tables(read)
+        if tables is not None:
+            stamp = tuple(map(versions.get, tables))
+            if None not in stamp:  # else a table no version tells about
+                if len(self._cache) >= MAX_CACHED:
+                    self._cache.clear()
+                self._cache[key] = _Kept(tables, stamp, value, versions)
         return value
+
+    def _read_recording_tables(self, read: Callable[[], T]) -> tuple[tuple | None, T]:
+        """``read()`` and the tables its statements opened (None when that
+        cannot be told). Statements are traced as they run and their plans
+        (EXPLAIN) looked at afterwards: the b-trees a plan opens are exactly
+        what it reads, whatever the SQL (joins, subqueries, views)."""
+        local = self._local
+        conn = self.read()
+        statements = local.statements = []
+        conn.set_trace_callback(statements.append)
+        try:
+            value = read()
+        finally:
+            conn.set_trace_callback(None)
+            local.statements = None
+        return _tables_opened(conn, statements), value
 
     @contextlib.contextmanager
     def tx(self):
@@ -230,6 +294,7 @@ class Store:
                         "INSERT INTO schema_versions VALUES (?, ?) ON CONFLICT(component) DO UPDATE SET version = excluded.version",
                         (component, len(migrations)),
                     )
+            _version_tables(db)
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -247,9 +312,55 @@ def _forget_connections_at_fork(store: Store) -> None:
         forked = ref()
         if forked is not None:
             forked._local = threading.local()
-            forked._generation_lock = threading.Lock()
 
     os.register_at_fork(after_in_child=forget)
+
+
+def _version_tables(db) -> None:
+    """Give every table but the volatile ones a version and the triggers
+    that move it on each row inserted, updated or deleted. Run at every open,
+    after the migrations, so a table a migration made (or remade) has them
+    too."""
+    db.execute("CREATE TABLE IF NOT EXISTS table_versions (name TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    tables = [row[0] for row in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        f" AND name NOT IN {MACHINERY_TABLES}")]
+    for table in tables:
+        triggers = [(f"{table}_{change.lower()}_moves_version", change) for change in ("INSERT", "UPDATE", "DELETE")]
+        if table in _VOLATILE:
+            db.execute("DELETE FROM table_versions WHERE name = ?", (table,))
+            for trigger, _ in triggers:
+                db.execute(f'DROP TRIGGER IF EXISTS "{trigger}"')
+            continue
+        db.execute("INSERT OR IGNORE INTO table_versions VALUES (?, 0)", (table,))
+        for trigger, change in triggers:
+            db.execute(
+                f'CREATE TRIGGER IF NOT EXISTS "{trigger}" AFTER {change} ON "{table}"'
+                f" BEGIN UPDATE table_versions SET version = version + 1 WHERE name = '{table}'; END"
+            )
+
+
+def _tables_opened(conn: sqlite3.Connection, statements: list[str]) -> tuple | None:
+    """The tables (of an index: its table) the plans of ``statements``
+    open; None if a statement cannot be explained again or reads what is no
+    table's (the schema itself, a virtual table)."""
+    roots = {rootpage: table for rootpage, table in conn.execute(
+        "SELECT rootpage, tbl_name FROM sqlite_master WHERE rootpage > 0")}
+    tables = set()
+    for sql in set(statements):
+        try:
+            plan = conn.execute("EXPLAIN " + sql).fetchall()
+        except sqlite3.Error:  # e.g. traced unexpanded, with its parameters unbound
+            return None
+        for op in plan:
+            if op[1] == _VIRTUAL_OPEN:
+                return None
+            if op[1] in _OPEN_OPCODES:
+                table = roots.get(op[3]) if op[4] == 0 else None  # p2: root page, p3: 0 is the main database
+                if table is None:
+                    return None
+                tables.add(table)
+    return tuple(sorted(tables))
 
 
 def _statements(script: str):
