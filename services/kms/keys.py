@@ -114,9 +114,9 @@ def load(db, account_id: str, region: str, key_id: str, material_id: str | None 
 
 
 def committed(ctx, account_id: str, region: str, key_id: str, material_id: str | None = None) -> Key | None:
-    """``load`` as of the last commit anywhere (``Store.cached``): a change
-    to the key by any worker (DisableKey, a rotation) is seen by the very
-    next request. For the cryptographic operations' path; the Key is shared,
+    """``load`` as of the last change to the keys (``Store.cached``): a
+    change to the key by any worker (DisableKey, a rotation) is seen by the
+    very next request. For the cryptographic operations' path; the Key is shared,
     so the caller must not modify it."""
     return ctx.store.cached(("kms-key", account_id, region, key_id, material_id),
                             lambda: load(ctx.store.read(), account_id, region, key_id, material_id))
@@ -126,8 +126,9 @@ def resolve(ctx, value: str, *, aliases: bool = True, material_id: str | None = 
             shared: bool = False) -> Key:
     """The key ``value`` names (key id, key ARN, alias name or alias ARN),
     in the caller's region; another account's only where the operation
-    allows it. Raises AWS's NotFoundException forms. ``shared``: the key as
-    ``committed`` reads it (not to be modified)."""
+    allows it. Raises AWS's NotFoundException forms. ``shared``: the alias
+    and the key as last read (``Store.cached``, as ``committed``), so the key
+    is not to be modified."""
     db = db or ctx.store.read()
     ref = key_ids.parse(value, ctx.account_id, ctx.region, aliases=aliases)
     foreign = ref.account_id != ctx.account_id
@@ -135,10 +136,12 @@ def resolve(ctx, value: str, *, aliases: bool = True, material_id: str | None = 
         raise errors.key_not_found(ref.arn) if ref.kind == "key" else errors.alias_not_found(ref.arn)
     key_id = ref.name
     if ref.kind == "alias":
-        row = db.execute(
-            "SELECT key_id FROM kms_aliases WHERE account_id = ? AND region = ? AND alias_name = ?",
-            (ref.account_id, ref.region, ref.name),
-        ).fetchone()
+        query = "SELECT key_id FROM kms_aliases WHERE account_id = ? AND region = ? AND alias_name = ?"
+        alias = (ref.account_id, ref.region, ref.name)
+        if shared:
+            row = ctx.store.cached(("kms-alias", *alias), lambda: ctx.store.read().execute(query, alias).fetchone())
+        else:
+            row = db.execute(query, alias).fetchone()
         if row is None:
             service = ref.name[len("alias/aws/") :] if ref.name.startswith("alias/aws/") else None
             if service in AWS_MANAGED_DESCRIPTIONS and not foreign:

@@ -1,8 +1,9 @@
 """Encrypt, Decrypt, ReEncrypt, GenerateDataKey(+WithoutPlaintext),
 GenerateDataKeyPair(+WithoutPlaintext), GenerateRandom.
 
-The hot path (Encrypt, Decrypt, GenerateDataKey) is one indexed read of the
-key with its material, the cached unsealed material, AES-GCM, and no write.
+The hot path (Encrypt, Decrypt, GenerateDataKey) is the key with its material
+as last read (``keys.resolve(..., shared=True)``: read again only once the
+keys change), the cached unsealed material, AES-GCM, and no write.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def _no_recipient(params: dict) -> None:
 @operation
 def encrypt(ctx, params):
     grants.check_tokens(params)
-    key = keys.resolve(ctx, params["KeyId"])
+    key = keys.resolve(ctx, params["KeyId"], shared=True)
     algorithm = encryption.check_encryption_key(key, "Encrypt", params.get("EncryptionAlgorithm"))
     if params.get("DryRun"):
         raise errors.dry_run()
@@ -63,7 +64,7 @@ def re_encrypt(ctx, params):
     source, parsed, source_algorithm = encryption.find_key(
         ctx, blob, params.get("SourceKeyId"), params.get("SourceEncryptionAlgorithm"), "ReEncrypt"
     )
-    destination = keys.resolve(ctx, params["DestinationKeyId"])
+    destination = keys.resolve(ctx, params["DestinationKeyId"], shared=True)
     destination_algorithm = encryption.check_encryption_key(destination, "ReEncrypt", params.get("DestinationEncryptionAlgorithm"))
     if params.get("DryRun"):
         raise errors.dry_run()
@@ -90,7 +91,7 @@ def _data_key(ctx, params, operation: str):
     spec, size = params.get("KeySpec"), params.get("NumberOfBytes")
     if (spec is None) == (size is None):
         raise errors.ValidationException("Please specify either number of bytes or key spec.")
-    key = keys.resolve(ctx, params["KeyId"])
+    key = keys.resolve(ctx, params["KeyId"], shared=True)
     encryption.check_data_key_key(key, operation)
     if params.get("DryRun"):
         raise errors.dry_run()
@@ -116,7 +117,7 @@ def generate_data_key_without_plaintext(ctx, params):
 def _data_key_pair(ctx, params, operation: str):
     grants.check_tokens(params)
     pair_spec = params["KeyPairSpec"]
-    key = keys.resolve(ctx, params["KeyId"])
+    key = keys.resolve(ctx, params["KeyId"], shared=True)
     encryption.check_data_key_key(key, operation)
     if pair_spec not in key_specs.DATA_KEY_PAIR_SPECS:
         raise errors.UnsupportedOperationException(f"KeyPairSpec {pair_spec} is supported only in China Regions.")

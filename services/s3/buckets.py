@@ -52,8 +52,10 @@ def arn(bucket: str) -> str:
     return f"arn:aws:s3:::{bucket}"
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_user_id(account_id: str) -> str:
-    """The account's S3 canonical user id (64 hex digits), stable per account."""
+    """The account's S3 canonical user id (64 hex digits), stable per account
+    (and asked for by every write: kept)."""
     return hashlib.sha256(f"awsbox-canonical-user:{account_id}".encode()).hexdigest()
 
 
@@ -130,10 +132,17 @@ def create(ctx, name: str, region: str, *, configs: dict, object_lock: bool) -> 
 
 
 def get(ctx, name: str, db=None):
-    """The bucket's row. Who may use it (its owner, or another account a
-    bucket policy lets in) was decided before the handler ran, by the one
-    authorization point (policies/authorizers/s3.py)."""
-    row = (db or ctx.store.read()).execute("SELECT * FROM s3_buckets WHERE name = ?", (name,)).fetchone()
+    """The bucket's row (inside a write transaction, ``db``, as it reads
+    there). Who may use it (its owner, or another account a bucket policy lets
+    in) was decided before the handler ran, by the one authorization point
+    (policies/authorizers/s3.py)."""
+    query = "SELECT * FROM s3_buckets WHERE name = ?"
+    if db is not None:
+        row = db.execute(query, (name,)).fetchone()
+    else:
+        # Kept while the buckets table is unchanged (Store.cached): every
+        # object request asks.
+        row = ctx.store.cached(("s3-bucket", name), lambda: ctx.store.read().execute(query, (name,)).fetchone())
     if row is None:
         raise NoSuchBucket(BucketName=name)
     return row
@@ -176,11 +185,18 @@ def list_for(ctx, *, prefix: str | None, region: str | None, after: str | None, 
 
 # -- sub-resources (encryption, policy, tagging, cors, ...) --------------------
 def config(ctx, bucket: str, name: str):
-    """A configured sub-resource document (parsed JSON), or None."""
+    """A configured sub-resource document (parsed JSON, the caller's own), or
+    None. The stored text is kept while the configurations are unchanged
+    (Store.cached): writes ask for the encryption and ownership ones."""
+    document = ctx.store.cached(("s3-bucket-config", bucket, name), lambda: _stored_config(ctx, bucket, name))
+    return json.loads(document) if document is not None else None
+
+
+def _stored_config(ctx, bucket: str, name: str) -> str | None:
     row = ctx.store.read().execute(
         "SELECT document FROM s3_bucket_configs WHERE bucket = ? AND name = ?", (bucket, name)
     ).fetchone()
-    return json.loads(row[0]) if row else None
+    return row[0] if row else None
 
 
 def put_config(ctx, bucket, name: str, document) -> None:

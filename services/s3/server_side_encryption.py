@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
+import functools
 import hashlib
 import hmac
 import json
@@ -69,10 +70,14 @@ class Protection:
     verifier: str | None = None  # SSE-C only
 
     def to_json(self) -> str:
-        return json.dumps({k: v for k, v in dataclasses.asdict(self).items() if v not in (None, False)})
+        # vars(), not dataclasses.asdict: the fields are plain values, with nothing to copy deeply.
+        return json.dumps({k: v for k, v in vars(self).items() if v not in (None, False)})
 
     @classmethod
+    @functools.lru_cache(maxsize=1024)
     def from_json(cls, text: str) -> "Protection":
+        # Kept by text: every read of an object asks, and most objects share
+        # a handful of protections. Frozen, so one instance serves them all.
         return cls(**json.loads(text))
 
     def response(self, *, customer_key_md5: str | None = None, with_context: bool = False) -> dict:
@@ -340,7 +345,8 @@ def _service_key(ctx, account_id: str, region: str) -> _ServiceKey:
     are never written out unsealed."""
     aad = f"awsbox-s3-service-key:{account_id}:{region}".encode()
     query = "SELECT key_id, sealed FROM s3_service_keys WHERE account_id = ? AND region = ?"
-    row = ctx.store.read().execute(query, (account_id, region)).fetchone()
+    row = ctx.store.cached(("s3-service-key", account_id, region),
+                           lambda: ctx.store.read().execute(query, (account_id, region)).fetchone())
     if row is None:
         with ctx.store.tx() as db:
             db.execute(
