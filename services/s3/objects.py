@@ -251,7 +251,8 @@ def drop(db, rows) -> list[str]:
     for the caller to delete once the transaction has committed."""
     blobs = blobs_of(db, rows)
     for row in rows:
-        db.execute("DELETE FROM s3_object_parts WHERE object_id = ?", (row["id"],))
+        if row["parts_count"]:  # only multipart objects have part rows
+            db.execute("DELETE FROM s3_object_parts WHERE object_id = ?", (row["id"],))
         db.execute("DELETE FROM s3_objects WHERE id = ?", (row["id"],))
     return blobs
 
@@ -278,18 +279,24 @@ def commit(ctx, bucket: str, key: str, fields: dict, *, parts: list[dict] | None
         bucket_row = db.execute("SELECT versioning FROM s3_buckets WHERE name = ?", (bucket,)).fetchone()
         if bucket_row is None:
             raise NoSuchBucket(BucketName=bucket)
-        current = latest(db, bucket, key)
+        # The latest version and, if another, the null one: what the write
+        # checks, replaces or demotes, in one statement.
+        found = db.execute(
+            "SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1 UNION ALL"
+            " SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ? AND is_latest = 0",
+            (bucket, key, bucket, key, NULL_VERSION),
+        ).fetchall()
+        current = next((r for r in found if r["is_latest"]), None)
         check_write_conditions(current, key, if_match, if_none_match)
-        doomed = []
+        replaced = []
         if bucket_row["versioning"] == "Enabled":
             version_id = new_version_id()
         else:
             version_id = NULL_VERSION
-            replaced = db.execute(
-                "SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?", (bucket, key, NULL_VERSION)
-            ).fetchall()
-            doomed = drop(db, replaced)
-        db.execute("UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1", (bucket, key))
+            replaced = [r for r in found if r["version_id"] == NULL_VERSION]
+        doomed = drop(db, replaced)
+        if current is not None and current["version_id"] != version_id:  # stays, no longer the latest
+            db.execute("UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1", (bucket, key))
         row = dict(fields, bucket=bucket, key=key, version_id=version_id, is_latest=1)
         columns = ", ".join(row)
         cursor = db.execute(
@@ -358,7 +365,7 @@ def delete(ctx, bucket: str, key: str, version_id: str | None = None) -> Deleted
     """DeleteObject's semantics by versioning state: a permanent delete of a
     version (or of the null version when unversioned), else a delete marker."""
     with ctx.store.tx() as db:
-        bucket_row = db.execute("SELECT versioning FROM s3_buckets WHERE name = ?", (bucket,)).fetchone()
+        bucket_row = db.execute("SELECT versioning, account_id, region FROM s3_buckets WHERE name = ?", (bucket,)).fetchone()
         if bucket_row is None:
             raise NoSuchBucket(BucketName=bucket)
         versioning = bucket_row["versioning"]
@@ -385,12 +392,12 @@ def delete(ctx, bucket: str, key: str, version_id: str | None = None) -> Deleted
                     "SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?", (bucket, key, NULL_VERSION)
                 ).fetchall()
                 doomed = drop(db, replaced)
-            owner = db.execute("SELECT account_id, region FROM s3_buckets WHERE name = ?", (bucket,)).fetchone()
             db.execute("UPDATE s3_objects SET is_latest = 0 WHERE bucket = ? AND key = ? AND is_latest = 1", (bucket, key))
             db.execute(
                 "INSERT INTO s3_objects (bucket, key, version_id, account_id, region, is_latest, delete_marker,"
                 " last_modified, owner, sse) VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?, '{}')",
-                (bucket, key, marker_id, owner["account_id"], owner["region"], ctx.now.timestamp(), ctx.account_id),
+                (bucket, key, marker_id, bucket_row["account_id"], bucket_row["region"], ctx.now.timestamp(),
+                 ctx.account_id),
             )
             result = Deleted(True, marker_id)
     delete_blobs(ctx, doomed)

@@ -36,9 +36,11 @@ def put_object(ctx, params):
     expected_md5 = checksums.content_md5(params.get("ContentMD5"))
     expectation = checksums.Expectation(params, ctx.http)
     if_match, if_none_match = conditions.for_write(params)
-    # Fail a doomed conditional write before reading its body (and again,
-    # atomically, at commit).
-    objects.check_write_conditions(objects.latest(ctx.store.read(), bucket["name"], key), key, if_match, if_none_match)
+    if if_match is not None or if_none_match is not None:
+        # Fail a doomed conditional write before reading its body (and again,
+        # atomically, at commit).
+        objects.check_write_conditions(objects.latest(ctx.store.read(), bucket["name"], key), key, if_match,
+                                       if_none_match)
     grants, owner = acl.for_new_object(ctx, bucket, params)
     sealing = sse.for_write(ctx, bucket, key, params)
     running = expectation.running()
