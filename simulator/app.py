@@ -30,6 +30,7 @@ from .context import RequestContext
 from .crypto import RootKey
 from .errors import AwsError, InternalError, RequestHeaderSectionTooLarge
 from .protocols import protocol_for
+from .protocols.protocol import lowercase_headers
 from .store import Store
 from .store.db import MACHINERY_TABLES
 
@@ -149,7 +150,7 @@ class Simulator:
                 raise service.unknown_operation(f"Unknown target: {request.headers.get('X-Amz-Target')}")
             service = registry.service(route.service)
             protocol = protocol_for(service)
-            if sum(len(k) + len(v) + 4 for k, v in request.headers.items()) > MAX_HEADER_BYTES:
+            if sum(len(k) + len(v) + 4 for k, v in lowercase_headers(request).items()) > MAX_HEADER_BYTES:
                 raise RequestHeaderSectionTooLarge()
             if request.method == "OPTIONS" and service.cors is not None:
                 # Browsers send CORS preflights unsigned.

@@ -36,6 +36,23 @@ class Protocol(abc.ABC):
         """The werkzeug Response for an AwsError."""
 
 
+# Where lowercase_headers keeps its answer: the WSGI environ is the
+# request's own scratch space (PEP 3333 leaves "<name>." keys to servers and
+# middleware).
+_HEADERS_KEY = "awsbox.headers"
+
+
+def lowercase_headers(request) -> dict:
+    """The request's headers by lowercase name (HTTP names are
+    case-insensitive; S3 stores metadata names lowercased, as AWS does),
+    gathered once per request for every reader of them all."""
+    environ = request.environ
+    found = environ.get(_HEADERS_KEY)
+    if found is None:
+        found = environ[_HEADERS_KEY] = {name.lower(): value for name, value in request.headers.items()}
+    return found
+
+
 @functools.lru_cache(maxsize=None)
 def operation_names(model) -> frozenset:
     return frozenset(model.operation_names)

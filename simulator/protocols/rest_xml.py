@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from werkzeug.wsgi import FileWrapper
 
 from . import shapes, xml_shapes
-from .protocol import RESPONSE_STATUS, Protocol, nodes
+from .protocol import RESPONSE_STATUS, Protocol, lowercase_headers, nodes
 from .shapes import BadValue
 
 S3_NAMESPACE = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -98,18 +98,75 @@ class _Route:
         return (len(self.query), -missing, present) + self.preference
 
 
+# Kinds of request a _Router keeps the operation of; past this it starts
+# afresh (clients use a few dozen; only made-up query keys make more).
+MAX_KINDS = 4096
+
+
+class _Router:
+    """One HTTP method's routes, and the route each kind of request goes to.
+    Which route wins depends on nothing but which path patterns match, which
+    of the query keys and headers the routes name are present, and the value
+    of the query keys whose value they name (``list-type=2``): requests alike
+    in these go the same way, so the routes are weighed once per kind."""
+
+    __slots__ = ("routes", "patterns", "query_keys", "valued", "header_names", "decided")
+
+    def __init__(self, routes: list[_Route]):
+        self.routes = routes
+        self.patterns = tuple({r.path.pattern: r.path for r in routes}.values())
+        self.query_keys = frozenset(k for r in routes for k in r.query) | frozenset(
+            name for r in routes for location, name in r.discriminators if location != "header")
+        valued: dict[str, set] = {}
+        for r in routes:
+            for k, v in r.query.items():
+                if v:
+                    valued.setdefault(k, set()).add(v)
+        self.valued = tuple((k, frozenset(v)) for k, v in valued.items())
+        self.header_names = tuple(sorted({name for r in routes for location, name in r.discriminators
+                                          if location == "header"}))
+        self.decided: dict = {}
+
+    def find(self, request, path: str) -> _Route | None:
+        args, headers = request.args, lowercase_headers(request)
+        kind = (
+            tuple(p.fullmatch(path) is not None for p in self.patterns),
+            frozenset(k for k in args if k in self.query_keys),
+            tuple(args[k] if args.get(k) in values else None for k, values in self.valued),
+            tuple(name in headers for name in self.header_names),
+        )
+        try:
+            return self.decided[kind]
+        except KeyError:
+            pass
+        best = self._weigh(path, headers, args.to_dict())
+        if len(self.decided) >= MAX_KINDS:
+            self.decided.clear()
+        self.decided[kind] = best
+        return best
+
+    def _weigh(self, path: str, headers: dict, args: dict) -> _Route | None:
+        best, best_score = None, None
+        for route in self.routes:
+            if route.path.fullmatch(path):
+                score = route.score(headers, args)
+                if score is not None and (best_score is None or score > best_score):
+                    best, best_score = route, score
+        return best
+
+
 @functools.lru_cache(maxsize=None)
-def _routes(model) -> dict:
+def _routers(model) -> dict[str, _Router]:
     by_method: dict[str, list] = {}
     for operation in model.operation_names:
         route = _Route(model, operation)
         by_method.setdefault(model.operation_model(operation).http["method"], []).append(route)
-    return by_method
+    return {method: _Router(routes) for method, routes in by_method.items()}
 
 
 @functools.lru_cache(maxsize=None)
 def _route(model, operation: str) -> _Route:
-    return next(r for r in _routes(model)[model.operation_model(operation).http["method"]]
+    return next(r for r in _routers(model)[model.operation_model(operation).http["method"]].routes
                 if r.operation == operation)
 
 
@@ -130,12 +187,6 @@ class _Plan:
 @functools.lru_cache(maxsize=None)
 def _plan(model, operation: str) -> _Plan:
     return _Plan(model, operation)
-
-
-def _headers(request) -> dict:
-    # HTTP header names are case-insensitive; S3 stores metadata names
-    # lowercased, as AWS does.
-    return {name.lower(): value for name, value in request.headers.items()}
 
 
 @functools.lru_cache(maxsize=None)
@@ -163,13 +214,8 @@ def _decode_label(text: str) -> str:
 
 class RestXmlProtocol(Protocol):
     def operation_name(self, service, request, path):
-        headers, args = _headers(request), request.args.to_dict()
-        best, best_score = None, None
-        for route in _routes(service.model).get(request.method, ()):
-            if route.path.fullmatch(path):
-                score = route.score(headers, args)
-                if score is not None and (best_score is None or score > best_score):
-                    best, best_score = route, score
+        router = _routers(service.model).get(request.method)
+        best = router.find(request, path) if router is not None else None
         if best is None:
             segments = path.strip("/").split("/", 1)
             kind = "SERVICE" if not segments[0] else "OBJECT" if len(segments) > 1 else "BUCKET"
@@ -190,7 +236,7 @@ class RestXmlProtocol(Protocol):
                     params[key] = _decode_label(match.group(group))
             except UnicodeDecodeError:
                 raise service.validation_error("The path is not valid UTF-8 once percent-decoded.") from None
-        for name, raw in _headers(request).items():
+        for name, raw in lowercase_headers(request).items():
             bound = plan.headers.get(name)
             if bound is not None:
                 value = _header_value(service, bound[1], raw)
@@ -262,9 +308,11 @@ class RestXmlProtocol(Protocol):
         headers = {"x-amz-request-id": request_id, "x-amz-id-2": _host_id(request_id)}
         body, content_type = b"", None
         if n is not None:
-            for key, f in n.fields.items():
-                value = output.get(key)
-                if value is None:
+            fields = n.fields
+            # The members the handler set, a few of the dozens an output may have.
+            for key, value in output.items():
+                f = fields.get(key)
+                if f is None or value is None:
                     continue
                 if f.location == "header":
                     headers[f.wire] = mail_safe(_header_text(f, value))
@@ -273,14 +321,14 @@ class RestXmlProtocol(Protocol):
                 elif f.location == "statusCode":
                     status = int(value)
             body, content_type = _body(service, operation, n, output)
-        response = Response(body, status, direct_passthrough=not isinstance(body, bytes))
-        # Set after construction: werkzeug would overwrite a modelled
-        # Content-Length (HeadObject's object size) with the empty body's.
-        del response.headers["Content-Type"]
         if content_type and "Content-Type" not in headers:
             headers["Content-Type"] = content_type
-        for name, value in headers.items():
-            response.headers[name] = value
+        length = headers.pop("Content-Length", None)
+        response = _Response(body, status, list(headers.items()), direct_passthrough=not isinstance(body, bytes))
+        if length is not None:
+            # Set after construction: werkzeug sets the length of the body it
+            # is given, which would overwrite HeadObject's object size.
+            response.headers["Content-Length"] = length
         return response
 
     def serialize_error(self, service, error, request_id):
@@ -297,6 +345,11 @@ class RestXmlProtocol(Protocol):
         response.headers["x-amz-id-2"] = _host_id(request_id)
         response.headers.update({name: mail_safe(str(value)) for name, value in error.headers.items()})
         return response
+
+
+class _Response(Response):
+    # A Content-Type only where the operation has one (werkzeug's default is text/plain).
+    default_mimetype = None
 
 
 def _read_document(service, body) -> bytes:
@@ -355,6 +408,12 @@ def _header_text(f, value) -> str:
     return shapes.scalar_text(f, value, "rfc822")
 
 
+@functools.lru_cache(maxsize=None)
+def _document_fields(n) -> list:
+    """The members of an output without a payload member that go in its XML document."""
+    return [f for f in n.fields.values() if f.location is None]
+
+
 def _body(service, operation, n, output) -> tuple:
     """The response body and its content type."""
     payload = n.payload
@@ -373,7 +432,7 @@ def _body(service, operation, n, output) -> tuple:
         if hasattr(value, "read"):
             return FileWrapper(value, _STREAM_CHUNK), None
         return value, None
-    fields = [f for f in n.fields.values() if f.location is None]
+    fields = _document_fields(n)
     if not fields:
         return b"", None
     root = etree.Element(_root_name(service.model, operation), nsmap={None: S3_NAMESPACE})

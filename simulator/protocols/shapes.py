@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import calendar
 import datetime as _dt
 import email.utils
 import functools
@@ -338,7 +337,7 @@ def iso8601(value: _dt.datetime) -> str:
 
 
 def rfc822(value: _dt.datetime) -> str:
-    return email.utils.formatdate(calendar.timegm(_aware(value).utctimetuple()), usegmt=True)
+    return email.utils.format_datetime(_aware(value), usegmt=True)
 
 
 def epoch_seconds(value: _dt.datetime):
