@@ -111,7 +111,7 @@ class Accounts:
 
     def lookup(self, access_key_id: str):
         """The Credential for an access key id, or None (auth layer's lookup).
-        Kept in this process's memory until anything is committed
+        Kept in this process's memory until the credentials change
         (Store.cached), so a key made Inactive or deleted through any worker
         is refused on the very next request. The unsealed secret lives only
         there: never logged, never written."""

@@ -24,7 +24,7 @@ class Clock:
         self._store = store
 
     def offset(self) -> float:
-        # Kept until anything is committed (Store.cached): an advance made
+        # Kept until the clock changes (Store.cached): an advance made
         # through any worker is seen by the very next request.
         return self._store.cached(("clock",), self._read_offset)
 

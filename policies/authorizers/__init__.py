@@ -68,11 +68,11 @@ def _identity_side(ctx):
 
 
 def unchanged_since_read(ctx, key: tuple, read: Callable):
-    """``read(ctx)``, or what it answered last time if nothing has been
-    committed since (:meth:`Store.cached`): a read of a few policies costs more
-    than the decision itself, and any write anywhere (an IAM policy edit, a
-    bucket policy, a new grant) is seen by the very next request. ``read``
-    must depend on ``key`` alone, never on who asks."""
+    """``read(ctx)``, or what it answered last time if none of the tables it
+    read has changed since (:meth:`Store.cached`): a read of a few policies
+    costs more than the decision itself, and any change to them by any worker
+    (an IAM policy edit, a bucket policy, a new grant) is seen by the very
+    next request. ``read`` must depend on ``key`` alone, never on who asks."""
     return ctx.store.cached(("authorization",) + key, lambda: read(ctx))
 
 
