@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 
-from . import multipart, objects
+from . import buckets, multipart, objects
 from .errors import InvalidArgument, InvalidRequest, MalformedXML
 
 DAY = 86400.0
@@ -118,6 +118,10 @@ def _due(action: dict, since: float, now: float) -> bool:
 # -- carrying it out -----------------------------------------------------------------
 def settle(ctx, bucket: str) -> None:
     """Apply whatever the bucket's lifecycle rules have made due by now."""
+    # Every object request asks; most buckets have no rules, which the cached
+    # configuration tells without a query.
+    if buckets.config(ctx, bucket, "lifecycle") is None:
+        return
     db = ctx.store.read()
     rows = dict(db.execute(
         "SELECT name, document FROM s3_bucket_configs WHERE bucket = ? AND name IN ('lifecycle', 'lifecycle-settled')",

@@ -30,10 +30,11 @@ class BlobStore:
         self.tmp.mkdir(parents=True, exist_ok=True)
         self.fsync = fsync
 
-    def path(self, blob_id: str) -> Path:
+    def path(self, blob_id: str) -> str:
         if not _BLOB_ID.fullmatch(blob_id):
             raise ValueError("not a blob id")
-        return self.root / blob_id[:2] / blob_id
+        # Text, not pathlib: every GET opens one.
+        return os.path.join(self.root, blob_id[:2], blob_id)
 
     def write(self, chunks: Iterable[bytes]) -> tuple[str, int]:
         """Write ``chunks`` durably; return (blob_id, size). On any exception
@@ -78,7 +79,7 @@ class BlobStore:
 
     def delete(self, blob_id: str) -> None:
         try:
-            self.path(blob_id).unlink()
+            os.unlink(self.path(blob_id))
         except (FileNotFoundError, ValueError):
             pass
 
