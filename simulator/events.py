@@ -308,6 +308,7 @@ class EventTrail:
 
     def record(self, ctx, *, output=None, error=None) -> None:
         input_plan, output_plan = _plans(ctx)
+        read_only = ctx.operation.startswith(READ_ONLY_PREFIXES)
         event = {
             "eventVersion": "1.09",
             "userIdentity": user_identity(ctx),
@@ -318,10 +319,13 @@ class EventTrail:
             "sourceIPAddress": ctx.via_service or ctx.source_ip,
             "userAgent": ctx.via_service or ctx.user_agent,
             "requestParameters": _redact(ctx.params, input_plan) or None,
-            "responseElements": _redact(output, output_plan) or None,
+            # CloudTrail records responses of the actions that change
+            # something; a read's (an object listing, a Decrypt) is left out.
+            # STS's are kept: the credentials issued, as CloudTrail shows.
+            "responseElements": None if read_only and ctx.service != "sts" else _redact(output, output_plan) or None,
             "requestID": ctx.request_id,
             "eventID": new_uuid(),
-            "readOnly": ctx.operation.startswith(READ_ONLY_PREFIXES),
+            "readOnly": read_only,
             "resources": resources_of(ctx, output),
             "eventType": "AwsApiCall",
             "managementEvent": True,

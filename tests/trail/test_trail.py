@@ -156,3 +156,28 @@ def test_events_of_the_last_moments_survive_a_graceful_stop(awsbox_server_factor
     server.start()
     found = events(server, LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "CreateKey"}])
     assert {e["responseElements"]["keyMetadata"]["arn"] for e in found} == ids
+
+
+def test_responses_are_recorded_for_changes_not_for_reads(server, kms, s3, sts):
+    """CloudTrail keeps responseElements for actions that change something:
+    a CreateKey shows the key made; a listing or a Decrypt shows none."""
+    key = kms.create_key(Description="response elements")["KeyMetadata"]
+    blob = kms.encrypt(KeyId=key["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+    kms.decrypt(CiphertextBlob=blob)
+    bucket = f"trail-reads-{secrets.token_hex(4)}"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    s3.list_objects_v2(Bucket=bucket)
+    sts.get_session_token()
+    found = {}
+    for resource in (key["Arn"], f"arn:aws:s3:::{bucket}"):
+        found.update({e["eventName"]: e for e in events(
+            server, LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": resource}])})
+    found.update({e["eventName"]: e for e in events(
+        server, LookupAttributes=[{"AttributeKey": "EventName", "AttributeValue": "GetSessionToken"}])})
+    assert found["CreateKey"]["responseElements"]["keyMetadata"]["keyId"] == key["KeyId"]
+    for read in ("Encrypt", "Decrypt", "ListObjectsV2"):
+        assert found[read]["readOnly"] is True and found[read]["responseElements"] is None, read
+    assert found["PutObject"]["responseElements"]["eTag"]
+    credentials = found["GetSessionToken"]["responseElements"]["credentials"]
+    assert credentials["accessKeyId"] and credentials["secretAccessKey"] == "HIDDEN_DUE_TO_SECURITY_REASONS"
