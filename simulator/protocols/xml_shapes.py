@@ -68,8 +68,10 @@ def write(parent, f: Field, value, name: str | None = None) -> None:
                 write(entry, n.value, v)
     elif t == "structure":
         write_members(etree.SubElement(parent, name, nsmap=_nsmap(f)), n, value)
-    else:
-        etree.SubElement(parent, name).text = xml_text(scalar_text(f, value))
+    elif t == "string":
+        etree.SubElement(parent, name).text = xml_text(value if type(value) is str else str(value))
+    else:  # numbers, booleans, timestamps, blobs: nothing XML cannot hold
+        etree.SubElement(parent, name).text = scalar_text(f, value)
 
 
 def write_members(element, n: Node, value: dict) -> None:
