@@ -49,6 +49,36 @@ class PatternBody(io.RawIOBase):
         raise io.UnsupportedOperation("PatternBody is read in chunks")
 
 
+class DiscardSink(io.RawIOBase):
+    """A seekable writer that keeps nothing, counting what it was given: a
+    download's destination that takes no memory or disk. Seekable, so that
+    boto3 writes each ranged part at its offset as it arrives instead of
+    holding parts that come early."""
+
+    def __init__(self):
+        self.position = 0
+        self.received = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self.position = {io.SEEK_SET: 0, io.SEEK_CUR: self.position}[whence] + offset
+        return self.position
+
+    def write(self, data) -> int:
+        size = memoryview(data).nbytes
+        self.position += size
+        self.received += size
+        return size
+
+
 def kms_encrypt(clients, spec):
     kms, key_id, plaintext = clients("kms"), spec["key_id"], os.urandom(spec["size"])
 
@@ -168,6 +198,45 @@ def s3_get_large(clients, spec):
     return call
 
 
+def _transfer_config(spec):
+    """boto3's managed transfers in parts of ``part_size`` over ``threads``
+    connections, as ``upload_fileobj`` / ``download_fileobj`` make them; the
+    threshold makes even an object of one part go the multipart way. The
+    classic (Python) transfer client, whichever machine this runs on."""
+    from boto3.s3.transfer import TransferConfig
+
+    return TransferConfig(multipart_threshold=min(spec["part_size"], spec["size"]),
+                          multipart_chunksize=spec["part_size"], max_concurrency=spec["threads"],
+                          preferred_transfer_client="classic")
+
+
+def s3_multipart_upload(clients, spec):
+    """CreateMultipartUpload, UploadPart from several threads, Complete. boto3
+    reads each part of a file object into memory before sending it: the
+    client holds at most ten parts at a time (s3transfer's limit), never the
+    object."""
+    s3, bucket, key, size, config = clients("s3"), spec["bucket"], spec["key"], spec["size"], _transfer_config(spec)
+
+    def call(i):
+        s3.upload_fileobj(PatternBody(size), bucket, key, Config=config)
+        return size
+    return call
+
+
+def s3_multipart_download(clients, spec):
+    """HeadObject, then ranged GetObject calls from several threads, written
+    to a sink that keeps nothing."""
+    s3, bucket, key, size, config = clients("s3"), spec["bucket"], spec["key"], spec["size"], _transfer_config(spec)
+
+    def call(i):
+        sink = DiscardSink()
+        s3.download_fileobj(bucket, key, sink, Config=config)
+        if sink.received != size:
+            raise RuntimeError(f"downloaded {sink.received:,} bytes of {size:,}")
+        return sink.received
+    return call
+
+
 OPERATIONS = {
     "kms.Encrypt": kms_encrypt,
     "kms.Decrypt": kms_decrypt,
@@ -178,4 +247,6 @@ OPERATIONS = {
     "s3.ListObjectsV2": s3_list,
     "s3.PutLargeObject": s3_put_large,
     "s3.GetLargeObject": s3_get_large,
+    "s3.MultipartUpload": s3_multipart_upload,
+    "s3.MultipartDownload": s3_multipart_download,
 }

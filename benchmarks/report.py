@@ -32,8 +32,8 @@ def ratios(rows: list[dict]) -> list[dict]:
             if _usable(row) and _usable(base):
                 entry = {"group": key[0], "workload": key[1], "concurrency": key[2], "server": server,
                          "throughput_ratio": round(row["units_per_s"] / base["units_per_s"], 2)}
-                if row.get("rss_peak_mib") and base.get("rss_peak_mib"):
-                    entry["rss_peak_ratio"] = round(row["rss_peak_mib"] / base["rss_peak_mib"], 2)
+                if row.get("pss_peak_mib") and base.get("pss_peak_mib"):
+                    entry["pss_peak_ratio"] = round(row["pss_peak_mib"] / base["pss_peak_mib"], 2)
                 elif row.get("server_cpu_ms_per_op") and base.get("server_cpu_ms_per_op"):
                     # > 1: awsbox spends less server CPU per call than moto
                     entry["server_cpu_efficiency"] = round(base["server_cpu_ms_per_op"] / row["server_cpu_ms_per_op"], 2)
@@ -52,8 +52,8 @@ def _cell(row: dict | None, large: bool) -> str:
         return "ERROR"
     flag = "!" if row.get("errors") else ""
     if large:
-        growth = row.get("rss_peak_mib", 0) - row.get("rss_baseline_mib", 0)
-        return f"{_rate(row['units_per_s'])} MB/s {row.get('rss_peak_mib', 0):,.0f} MiB (+{growth:,.0f}){flag}"
+        growth = row.get("pss_peak_mib", 0) - row.get("pss_idle_mib", 0)
+        return f"{_rate(row['units_per_s'])} MB/s {row.get('pss_peak_mib', 0):,.0f} MiB (+{growth:,.0f}){flag}"
     return (f"{_rate(row['units_per_s'])} {row.get('server_cpu_ms_per_op', 0):.2f}"
             f"/{row.get('client_cpu_ms_per_op', 0):.2f}{flag}")
 
@@ -62,8 +62,8 @@ def _ratio(row: dict | None, base: dict | None, large: bool) -> str:
     if not (_usable(row) and _usable(base)):
         return "-"
     text = f"{row['units_per_s'] / base['units_per_s']:.2f}x"
-    if large and row.get("rss_peak_mib") and base.get("rss_peak_mib"):
-        text += f" rss {row['rss_peak_mib'] / base['rss_peak_mib']:.2f}"
+    if large and row.get("pss_peak_mib") and base.get("pss_peak_mib"):
+        text += f" mem {row['pss_peak_mib'] / base['pss_peak_mib']:.2f}"
     elif not large and row.get("server_cpu_ms_per_op") and base.get("server_cpu_ms_per_op"):
         text += f" cpu {base['server_cpu_ms_per_op'] / row['server_cpu_ms_per_op']:.2f}"
     return text
@@ -75,10 +75,11 @@ def format_table(rows: list[dict], servers: list[str]) -> str:
     width = 30
     header = f"{'workload':44} {'c':>2} " + " ".join(f"{s:>{width}}" for s in servers)
     header += "".join(f" {s + '/moto':>18}" for s in others if BASELINE in servers)
-    lines = ["cells: rate per second, then server/client CPU ms per call (large objects: MB/s, the server's "
-             "peak RSS of its process tree and (+growth) over idle); ! = some calls failed",
-             "ratios: throughput, then server CPU efficiency (moto's server CPU per call / ours; large objects: "
-             "our peak RSS / moto's)", header, "-" * len(header)]
+    lines = [("cells: rate per second, then server/client CPU ms per call (large objects: MB/s, the server's "
+              "peak memory, the PSS summed over its process tree, and (+growth) over idle before the call; "
+              "the JSON also has the summed RSS); ! = some calls failed"),
+             ("ratios: throughput, then server CPU efficiency (moto's server CPU per call / ours; large objects: "
+              "mem = our peak PSS / moto's)"), header, "-" * len(header)]
     group = None
     for key in order:
         if key[0] != group and group is not None:

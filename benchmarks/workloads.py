@@ -1,5 +1,6 @@
 """The workloads, the same for every server: KMS crypto calls, small S3
-objects (plain and SSE-KMS), one large object, and listing a big bucket.
+objects (plain and SSE-KMS), a large object (single PUT and GET, multipart
+upload and ranged download), and listing a big bucket.
 Each group prepares its state through boto3, then measures; every run is
 bounded by a duration or a call count."""
 from __future__ import annotations
@@ -16,6 +17,8 @@ from .load import ClientPool
 from .process_tree import MemorySampler
 
 MIB = 1 << 20
+MIN_PART_SIZE = 5 * MIB  # S3's smallest part but the last
+MAX_PUT_SIZE = 5 << 30  # S3's largest single PUT
 LIST_KEY_FORMAT = "list/{:07d}.dat"
 
 
@@ -27,10 +30,16 @@ class Settings:
     small_size: int = 4096
     plaintext_size: int = 1024
     large_size: int = 1 << 30
+    part_size: int = 64 * MIB  # multipart rows: boto3's part size, at most
+    transfer_threads: int = 4  # multipart rows: boto3's concurrent part requests
     list_keys: int = 100_000
     populate_workers: int = 8
     populate_timeout: float = 900.0
     big_sizes: tuple = ()  # listing growth check, awsbox only (--big)
+
+
+def _mib(size: int) -> float:
+    return round(size / MIB, 1)
 
 
 class Bench:
@@ -58,8 +67,11 @@ class Bench:
         if sample_memory:
             with MemorySampler(tree) as memory:
                 result = self.pool.run(specs, duration=duration, max_ops=max_ops, tree=tree)
-            extra.update(rss_baseline_mib=round(memory.baseline / MIB, 1), rss_peak_mib=round(memory.peak / MIB, 1),
-                         largest_vmhwm_mib=round(tree.largest_hwm_bytes() / MIB, 1))
+            # PSS is the server's memory (see process_tree); the RSS sums are kept to compare with.
+            extra.update(pss_idle_mib=_mib(memory.idle.pss), pss_peak_mib=_mib(memory.peak.pss),
+                         rss_idle_mib=_mib(memory.idle.rss), rss_peak_mib=_mib(memory.peak.rss),
+                         largest_vmhwm_mib=_mib(tree.largest_hwm_bytes()), server_processes=len(tree.pids()),
+                         pss_samples=memory.pss_samples, sampling_cpu_s=round(memory.sampling_cpu_s, 3))
         else:
             result = self.pool.run(specs, duration=duration, max_ops=max_ops, tree=tree)
         row = {"server": self.server.name, "group": group, "workload": workload, "concurrency": len(specs),
@@ -107,13 +119,28 @@ class Bench:
                 self.measure("s3-small", f"GetObject {size} {mode}", specs)
 
     def s3_large_group(self) -> None:
-        bucket, key, size = "bench-large", "large.bin", self.settings.large_size
+        """One large object four ways, each with the server's memory sampled:
+        a single PUT and GET, then boto3's managed multipart upload and ranged
+        download. Each object is deleted once read, so no row starts with the
+        previous one's object still stored."""
+        bucket, size = "bench-large", self.settings.large_size
         self.s3.create_bucket(Bucket=bucket)
         label = f"{size / MIB:,.0f} MiB" if size < 1 << 30 else f"{size / (1 << 30):g} GiB"
-        for op in ("PutLargeObject", "GetLargeObject"):
-            spec = self.spec(f"s3.{op}", worker=0, bucket=bucket, key=key, size=size, warmup=0)
+        # An object under 512 MiB still gets eight parts, of S3's smallest (5 MiB) at least.
+        part_size = min(self.settings.part_size, max(MIN_PART_SIZE, size // 8))
+        runs = [("PutLargeObject", "large.bin"), ("GetLargeObject", "large.bin"),
+                ("MultipartUpload", "multipart.bin"), ("MultipartDownload", "multipart.bin")]
+        if size > MAX_PUT_SIZE:
+            self.log(f"  {self.server.name}: {label} is over S3's largest single PUT (5 GiB): multipart rows only")
+            runs = runs[2:]
+        for op, key in runs:
+            transfer = ({"part_size": part_size, "threads": self.settings.transfer_threads}
+                        if op.startswith("Multipart") else {})
+            spec = self.spec(f"s3.{op}", worker=0, bucket=bucket, key=key, size=size, warmup=0, **transfer)
             self.measure("s3-large", f"{op.replace('Large', '')} {label}", [spec], unit="MB", duration=900,
-                         max_ops=1, sample_memory=True, object_bytes=size)
+                         max_ops=1, sample_memory=True, object_bytes=size, **transfer)
+            if op in ("GetLargeObject", "MultipartDownload"):
+                self.s3.delete_object(Bucket=bucket, Key=key)
 
     def s3_list_group(self, big_sizes: tuple = ()) -> None:
         bucket = "bench-list"
