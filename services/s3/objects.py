@@ -25,10 +25,12 @@ from cryptography.exceptions import InvalidTag
 from werkzeug.exceptions import ClientDisconnected
 
 from simulator.errors import AwsError, InternalError
+from simulator.protocols.protocol import lowercase_headers
 
 from . import checksums
 from .encryption import BodyCipher, new_body_id
 from .errors import (
+    EntityTooLarge,
     IncompleteBody,
     InvalidArgument,
     InvalidStorageClass,
@@ -48,6 +50,8 @@ UTC = _dt.timezone.utc
 MAX_KEY_BYTES = 1024
 MAX_METADATA_BYTES = 2 * 1024
 READ_CHUNK = 1024 * 1024
+# The largest body one PUT, one part or one copy may carry (S3's quota).
+MAX_SINGLE_UPLOAD = 5 * 1024**3
 STORAGE_CLASSES = (
     "STANDARD",
     "REDUCED_REDUNDANCY",
@@ -156,6 +160,17 @@ def _read(stream, size: int) -> bytes:
     except (ClientDisconnected, OSError, ValueError):
         # The client went away mid-body: nothing is stored.
         raise IncompleteBody() from None
+
+
+def check_upload_size(http) -> None:
+    """EntityTooLarge for a body declared over the quota, before any of it
+    is read. An aws-chunked body declares its decoded length apart."""
+    if http is None:
+        return
+    headers = lowercase_headers(http)
+    declared = headers.get("x-amz-decoded-content-length") or headers.get("content-length") or ""
+    if declared.isdigit() and int(declared) > MAX_SINGLE_UPLOAD:
+        raise EntityTooLarge(ProposedSize=declared, MaxSizeAllowed=str(MAX_SINGLE_UPLOAD))
 
 
 def store_body(ctx, stream, data_key: bytes, checksum: checksums.Checksum, *also: checksums.Checksum) -> StoredBody:

@@ -88,6 +88,7 @@ def _running(upload, params: dict, http) -> tuple[checksums.Expectation, checksu
 def upload_part(ctx, params):
     bucket = buckets.get(ctx, params["Bucket"])
     multipart.validate_part_number(params["PartNumber"])
+    objects.check_upload_size(ctx.http)
     upload = multipart.get(ctx, bucket["name"], params["Key"], params["UploadId"])
     expected_md5 = checksums.content_md5(params.get("ContentMD5"))
     expectation, running, verified = _running(upload, params, ctx.http)

@@ -19,7 +19,6 @@ from .errors import (
 from .objects import quoted, timestamp
 from .server_side_encryption import Protection
 
-MAX_COPY_SIZE = 5 * 1024**3
 MAX_DELETE_OBJECTS = 1000
 OBJECT_ATTRIBUTES = ("ETag", "Checksum", "ObjectParts", "StorageClass", "ObjectSize")
 
@@ -30,6 +29,7 @@ def put_object(ctx, params):
     bucket = buckets.get(ctx, params["Bucket"])
     key = params["Key"]
     objects.validate_key(key)
+    objects.check_upload_size(ctx.http)
     metadata = objects.validate_metadata(params.get("Metadata"))
     storage_class = objects.validate_storage_class(params.get("StorageClass"))
     tags = tagging.from_header(params.get("Tagging"))
@@ -215,9 +215,9 @@ def copy_object(ctx, params):
     if not restore.readable(source, ctx.now.timestamp()):
         raise InvalidObjectState(StorageClass=source["storage_class"])
     conditions.check_copy_source(params, source["etag"], source["last_modified"])
-    if source["size"] > MAX_COPY_SIZE:
+    if source["size"] > objects.MAX_SINGLE_UPLOAD:
         raise InvalidRequest("The specified copy source is larger than the maximum allowable size for a copy source:"
-                             f" {MAX_COPY_SIZE}")
+                             f" {objects.MAX_SINGLE_UPLOAD}")
     metadata_directive = params.get("MetadataDirective") or "COPY"
     tagging_directive = params.get("TaggingDirective") or "COPY"
     if metadata_directive not in ("COPY", "REPLACE"):

@@ -257,3 +257,21 @@ def test_objects_survive_restart_and_reset_removes_blobs(private_server):
     blobs = [p for p in (pathlib.Path(private_server.data_dir) / "blobs").rglob("*")
              if p.is_file() and p.parent.name != "tmp"]
     assert blobs == []
+
+
+@pytest.mark.parametrize("upload", ["put", "part"])
+def test_body_over_five_gib_is_refused_before_it_is_read(s3, bucket, upload):
+    # Declared one byte over the quota; boto3 waits for 100-continue, so the
+    # answer comes before any of the body is sent.
+    declared = 5 * 1024**3 + 1
+    if upload == "put":
+        error = error_body(s3.put_object, Bucket=bucket, Key="huge", Body=b"x", ContentLength=declared)
+    else:
+        upload_id = s3.create_multipart_upload(Bucket=bucket, Key="huge")["UploadId"]
+        error = error_body(s3.upload_part, Bucket=bucket, Key="huge", UploadId=upload_id, PartNumber=1, Body=b"x",
+                           ContentLength=declared)
+        assert "Parts" not in s3.list_parts(Bucket=bucket, Key="huge", UploadId=upload_id)
+    assert error["Code"] == "EntityTooLarge"
+    assert error["Message"] == "Your proposed upload exceeds the maximum allowed size"
+    assert (error["ProposedSize"], error["MaxSizeAllowed"]) == (str(declared), str(5 * 1024**3))
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
