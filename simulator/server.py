@@ -27,10 +27,13 @@ from granian.server import Server
 from .app import create_app
 from .config import Config
 
-# Presigned URLs with session tokens are long, and so are some headers: the
-# whole request head may take up to this much. Our own checks answer
-# oversize requests in each protocol's words below that.
-_MAX_HEAD_BYTES = 2 * 1024 * 1024
+# hyper's read buffer per connection: the request head must fit (long
+# presigned URLs and headers; our own checks answer oversize ones in each
+# protocol's words well below this), and a body streams through it. It
+# grows to this size while a fast upload streams in, and its memory is
+# kept for a while after: at 2 MiB, four concurrent part uploads left the
+# workers 100 MiB larger, at 256 KiB 40 MiB.
+_READ_BUFFER_BYTES = 256 * 1024
 
 
 def _not_the_thread_count_advice(record: logging.LogRecord) -> bool:
@@ -54,7 +57,7 @@ def serve(config: Config, banner=None) -> None:
         blocking_threads=config.threads,
         http="1",
         websockets=False,
-        http1_settings=HTTP1Settings(max_buffer_size=_MAX_HEAD_BYTES, keep_alive=True),
+        http1_settings=HTTP1Settings(max_buffer_size=_READ_BUFFER_BYTES, keep_alive=True),
         log_level=LogLevels(config.log_level if config.log_level in LogLevels.__members__ else "info"),
         log_access=False,
         workers_kill_timeout=5,
