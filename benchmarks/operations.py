@@ -10,17 +10,12 @@ import os
 import urllib.parse
 
 
-class PatternBody(io.RawIOBase):
-    """A seekable body of ``size`` bytes made by repeating one random MiB, so a
-    1 GiB upload never sits in the client's memory."""
+class _Positioned(io.RawIOBase):
+    """A seekable stream that holds nothing but its position (and a size, for
+    SEEK_END)."""
 
-    def __init__(self, size: int, seed_block: bytes | None = None):
-        self.size = size
-        self.block = seed_block or os.urandom(1 << 20)
-        self.position = 0
-
-    def readable(self) -> bool:
-        return True
+    size = 0
+    position = 0
 
     def seekable(self) -> bool:
         return True
@@ -32,6 +27,19 @@ class PatternBody(io.RawIOBase):
         base = {io.SEEK_SET: 0, io.SEEK_CUR: self.position, io.SEEK_END: self.size}[whence]
         self.position = max(0, base + offset)
         return self.position
+
+
+class PatternBody(_Positioned):
+    """A seekable body of ``size`` bytes made by repeating one random MiB, so a
+    1 GiB upload never sits in the client's memory."""
+
+    def __init__(self, size: int, seed_block: bytes | None = None):
+        self.size = size
+        self.block = seed_block or os.urandom(1 << 20)
+        self.position = 0
+
+    def readable(self) -> bool:
+        return True
 
     def readinto(self, buffer) -> int:
         view = memoryview(buffer).cast("B")
@@ -49,7 +57,7 @@ class PatternBody(io.RawIOBase):
         raise io.UnsupportedOperation("PatternBody is read in chunks")
 
 
-class DiscardSink(io.RawIOBase):
+class DiscardSink(_Positioned):
     """A seekable writer that keeps nothing, counting what it was given: a
     download's destination that takes no memory or disk. Seekable, so that
     boto3 writes each ranged part at its offset as it arrives instead of
@@ -61,16 +69,6 @@ class DiscardSink(io.RawIOBase):
 
     def writable(self) -> bool:
         return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self.position
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        self.position = {io.SEEK_SET: 0, io.SEEK_CUR: self.position}[whence] + offset
-        return self.position
 
     def write(self, data) -> int:
         size = memoryview(data).nbytes
