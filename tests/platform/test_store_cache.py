@@ -34,20 +34,23 @@ def test_serve_durability_flag_and_environment(monkeypatch):
     assert build_parser().parse_args(["serve"]).durability == "machine"
 
 
-def _counting_reader(store):
+@pytest.fixture
+def probe(tmp_path):
+    """A store holding one account named 'first', and a read of that name
+    that counts how often it really ran: (store, reads, read)."""
+    store = Store(tmp_path)
+    with store.tx() as db:
+        db.execute("INSERT INTO accounts VALUES ('111111111111', 'first', 0)")
     reads = []
 
     def read():
         reads.append(1)
         return store.read().execute("SELECT name FROM accounts WHERE account_id = '111111111111'").fetchone()
-    return reads, read
+    return store, reads, read
 
 
-def test_cached_read_is_kept_until_any_commit(tmp_path):
-    store = Store(tmp_path)
-    with store.tx() as db:
-        db.execute("INSERT INTO accounts VALUES ('111111111111', 'first', 0)")
-    reads, read = _counting_reader(store)
+def test_cached_read_is_kept_until_any_commit(probe, tmp_path):
+    store, reads, read = probe
     assert store.cached(("probe",), read)["name"] == "first"
     assert store.cached(("probe",), read)["name"] == "first"
     assert len(reads) == 1
@@ -60,11 +63,8 @@ def test_cached_read_is_kept_until_any_commit(tmp_path):
     assert store.cached(("probe",), read)["name"] == "third"
 
 
-def test_commit_by_another_process_is_seen_at_once(tmp_path):
-    store = Store(tmp_path)
-    with store.tx() as db:
-        db.execute("INSERT INTO accounts VALUES ('111111111111', 'first', 0)")
-    reads, read = _counting_reader(store)
+def test_commit_by_another_process_is_seen_at_once(probe, tmp_path):
+    store, reads, read = probe
     assert store.cached(("probe",), read)["name"] == "first"
     script = ("import sys; from simulator.store import Store; s = Store(sys.argv[1]);\n"
               "with s.tx() as db: db.execute(\"UPDATE accounts SET name = 'other' WHERE account_id = '111111111111'\")")
@@ -72,11 +72,8 @@ def test_commit_by_another_process_is_seen_at_once(tmp_path):
     assert store.cached(("probe",), read)["name"] == "other"
 
 
-def test_reads_inside_a_write_transaction_are_never_kept(tmp_path):
-    store = Store(tmp_path)
-    with store.tx() as db:
-        db.execute("INSERT INTO accounts VALUES ('111111111111', 'first', 0)")
-    reads, read = _counting_reader(store)
+def test_reads_inside_a_write_transaction_are_never_kept(probe):
+    store, reads, read = probe
     with pytest.raises(RuntimeError):
         with store.tx() as db:
             db.execute("UPDATE accounts SET name = 'rolled back' WHERE account_id = '111111111111'")
@@ -85,11 +82,8 @@ def test_reads_inside_a_write_transaction_are_never_kept(tmp_path):
     assert store.cached(("probe",), read)["name"] == "first"
 
 
-def test_a_request_span_checks_once_and_sees_its_own_writes(tmp_path):
-    store = Store(tmp_path)
-    with store.tx() as db:
-        db.execute("INSERT INTO accounts VALUES ('111111111111', 'first', 0)")
-    reads, read = _counting_reader(store)
+def test_a_request_span_checks_once_and_sees_its_own_writes(probe, tmp_path):
+    store, reads, read = probe
     other = Store(tmp_path)
     with store.request():
         assert store.cached(("probe",), read)["name"] == "first"
@@ -102,11 +96,8 @@ def test_a_request_span_checks_once_and_sees_its_own_writes(tmp_path):
         assert store.cached(("probe",), read)["name"] == "next"
 
 
-def test_threads_share_what_one_read(tmp_path):
-    store = Store(tmp_path)
-    with store.tx() as db:
-        db.execute("INSERT INTO accounts VALUES ('111111111111', 'first', 0)")
-    reads, read = _counting_reader(store)
+def test_threads_share_what_one_read(probe):
+    store, reads, read = probe
     with ThreadPoolExecutor(max_workers=1) as worker:
         worker.submit(store.generation).result()  # the worker thread's first look at the store
         assert store.cached(("probe",), read)["name"] == "first"
