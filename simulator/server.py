@@ -15,6 +15,7 @@ reads on demand), so uploads of any size keep the server's memory flat.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 
@@ -70,5 +71,11 @@ def serve(config: Config, banner=None) -> None:
     server.on_shutdown(simulator.close)
     granian_log.logger.addFilter(_not_the_thread_count_advice)
     # No Python threads were started in the master: forking it is safe.
+    # Everything built so far (the app, botocore's models, the modules)
+    # lives as long as the process: frozen, the workers' collections never
+    # walk it, so they do not write to (and copy) the pages they share with
+    # the master. Measured: the tree's PSS after a minute of small requests
+    # fell from 157 to 127 MiB.
+    gc.freeze()
     server.serve(target_loader=lambda _target: app.wsgi_app)
     sys.exit(0)
