@@ -10,6 +10,7 @@ operations with the registry and the dispatcher below finds them.
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import secrets
@@ -281,7 +282,15 @@ class Dispatcher:
         # 64 MiB uploaded until a collection (+70 MiB over 16 uploads).
         request = Request(environ, populate_request=False)
         response = self.simulator.handle(request)
-        return response(environ, start_response)
+        app_iter, status, headers = response.get_wsgi_response(environ)
+        start_response(status, headers)
+        if not response.is_sequence:  # a streamed object body
+            return app_iter
+        # A body already in memory goes back as a list: granian sends a list
+        # in one write instead of iterating it from its own thread (measured
+        # on a bare granian app: 59 against 49 µs of CPU per request).
+        with contextlib.closing(app_iter):
+            return [b"".join(app_iter)]
 
 
 def create_app(config: Config | None = None) -> Flask:
