@@ -44,17 +44,28 @@ def validate(configuration: dict, minimum_size: str | None) -> dict:
                 raise InvalidArgument("Rule ID must be unique. Found same ID for more than one rule",
                                       ArgumentName="ID", ArgumentValue=rule_id)
             ids.add(rule_id)
+        # A filter holds one condition; several are combined under <And>.
+        if len(rule.get("Filter") or {}) > 1:
+            raise MalformedXML()
         actions = ("Expiration", "Transitions", "NoncurrentVersionExpiration", "NoncurrentVersionTransitions",
                    "AbortIncompleteMultipartUpload")
         if not any(rule.get(a) for a in actions):
             raise InvalidRequest("At least one action needs to be specified in a rule")
         expiration = rule.get("Expiration") or {}
-        if expiration.get("Days") is not None and expiration["Days"] < 1:
-            raise InvalidArgument("'Days' for Expiration action must be a positive integer", ArgumentName="Days")
+        when = [name for name in ("Days", "Date") if expiration.get(name) is not None]
+        if len(when) > 1 or (when and expiration.get("ExpiredObjectDeleteMarker") is not None):
+            raise MalformedXML()
+        _positive(expiration, "Days", "Expiration")
+        _positive(rule.get("NoncurrentVersionExpiration") or {}, "NoncurrentDays", "NoncurrentVersionExpiration")
+        _positive(rule.get("AbortIncompleteMultipartUpload") or {}, "DaysAfterInitiation", "AbortIncompleteMultipartUpload")
+        _midnight(expiration.get("Date"))
         for transition in rule.get("Transitions") or []:
             storage_class = transition.get("StorageClass")
             if storage_class not in TRANSITION_CLASSES:
                 raise MalformedXML()
+            _midnight(transition.get("Date"))
+            if (transition.get("Days") or 0) < 0:
+                raise InvalidArgument("'Days' for Transition action must be a positive integer", ArgumentName="Days")
             if storage_class in ("STANDARD_IA", "ONEZONE_IA") and (transition.get("Days") or 0) < 30 \
                     and transition.get("Date") is None:
                 raise InvalidArgument(f"'Days' in Transition action must be greater than or equal to 30 for"
@@ -63,6 +74,20 @@ def validate(configuration: dict, minimum_size: str | None) -> dict:
         raise InvalidArgument("Invalid TransitionDefaultMinimumObjectSize", ArgumentName="TransitionDefaultMinimumObjectSize")
     return {"Rules": _dates(rules, _dt.datetime.isoformat),
             "TransitionDefaultMinimumObjectSize": minimum_size or DEFAULT_MINIMUM_SIZE}
+
+
+def _positive(action: dict, name: str, action_name: str) -> None:
+    if action.get(name) is not None and action[name] < 1:
+        raise InvalidArgument(f"'{name}' for {action_name} action must be a positive integer", ArgumentName=name)
+
+
+def _midnight(date: _dt.datetime | None) -> None:
+    """Lifecycle dates are days: S3 takes only midnight UTC."""
+    if date is None:
+        return
+    utc = date.astimezone(_dt.timezone.utc) if date.tzinfo else date
+    if (utc.hour, utc.minute, utc.second, utc.microsecond) != (0, 0, 0, 0):
+        raise InvalidArgument("'Date' must be at midnight GMT", ArgumentName="Date", ArgumentValue=date.isoformat())
 
 
 def stored(configuration: dict) -> dict:

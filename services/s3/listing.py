@@ -29,13 +29,31 @@ class Page:
     last_row: object = None  # the last row, for version markers
 
 
+def non_negative(value: int | None, name: str) -> int | None:
+    """A page size or marker argument: S3 refuses a negative one, naming it."""
+    if value is not None and value < 0:
+        raise InvalidArgument(f"Argument {name} must be an integer between 0 and 2147483647",
+                              ArgumentName=name, ArgumentValue=str(value))
+    return value
+
+
 def max_keys(value: int | None) -> int:
-    if value is None:
+    if non_negative(value, "maxKeys") is None:
         return MAX_KEYS
-    if value < 0:
-        raise InvalidArgument("Argument maxKeys must be an integer between 0 and 2147483647",
-                              ArgumentName="maxKeys", ArgumentValue=str(value))
     return min(value, MAX_KEYS)
+
+
+def version_marker(key_marker: str | None, version_id_marker: str | None) -> str | None:
+    """ListObjectVersions' version-id-marker: it resumes within the key-marker's versions, so it needs one."""
+    if version_id_marker is None:
+        return None
+    if not key_marker:
+        raise InvalidArgument("A version-id marker cannot be specified without a key marker.",
+                              ArgumentName="version-id-marker", ArgumentValue=version_id_marker)
+    if version_id_marker == "":
+        raise InvalidArgument("A version-id marker cannot be empty.", ArgumentName="version-id-marker",
+                              ArgumentValue=version_id_marker)
+    return version_id_marker
 
 
 def _rolled_up(key: str, prefix: str, delimiter: str | None) -> str | None:

@@ -17,6 +17,7 @@ import io
 import itertools
 import json
 import logging
+import re
 import secrets
 from typing import BinaryIO, Iterator
 from urllib.parse import parse_qs, unquote
@@ -121,6 +122,19 @@ def new_version_id() -> str:
     return secrets.token_urlsafe(24)
 
 
+_VERSION_ID = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def checked_version_id(version_id: str | None) -> str | None:
+    """A version id a request names, if it could name a version. S3 tells a
+    malformed id (400 InvalidArgument) from a well-formed one that names no
+    version (404 NoSuchVersion)."""
+    if version_id is None or version_id == NULL_VERSION or _VERSION_ID.fullmatch(version_id):
+        return version_id
+    message = "Version id cannot be the empty string" if version_id == "" else "Invalid version id specified"
+    raise InvalidArgument(message, ArgumentName="versionId", ArgumentValue=version_id)
+
+
 def timestamp(seconds: float) -> _dt.datetime:
     """An object time as AWS reports it: millisecond precision, UTC."""
     return _dt.datetime.fromtimestamp(int(seconds * 1000) / 1000, UTC)
@@ -219,7 +233,7 @@ def find(ctx, bucket: str, key: str, version_id: str | None = None, *, method: s
     NoSuchKey (with x-amz-delete-marker when the latest is a delete
     marker), NoSuchVersion, or 405 for reading a delete marker by id."""
     db = db or ctx.store.read()
-    if version_id is None:
+    if checked_version_id(version_id) is None:
         row = latest(db, bucket, key)
         if row is None:
             raise NoSuchKey(Key=key)

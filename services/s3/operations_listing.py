@@ -89,7 +89,8 @@ def list_object_versions(ctx, params):
     limit = listing.max_keys(params.get("MaxKeys"))
     page = listing.versions(ctx.store.read(), bucket["name"], prefix=params.get("Prefix") or "",
                             delimiter=params.get("Delimiter"), key_marker=params.get("KeyMarker") or None,
-                            version_marker=params.get("VersionIdMarker") or None, limit=limit)
+                            version_marker=listing.version_marker(params.get("KeyMarker"), params.get("VersionIdMarker")),
+                            limit=limit)
     out = _common(params, page, encode)
     out["KeyMarker"] = encode(params.get("KeyMarker") or "")
     out["VersionIdMarker"] = params.get("VersionIdMarker") or ""

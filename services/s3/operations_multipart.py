@@ -5,7 +5,7 @@ import json
 
 from . import acl, buckets, checksums, conditions, listing, multipart, objects, operation, ranges, restore, tagging
 from . import server_side_encryption as sse
-from .errors import AccessDenied, InvalidArgument, InvalidObjectState, InvalidRequest, MalformedXML
+from .errors import AccessDenied, InvalidObjectState, InvalidRequest, MalformedXML
 from .objects import quoted, timestamp
 from .server_side_encryption import Protection
 
@@ -120,11 +120,7 @@ def upload_part_copy(ctx, params):
     conditions.check_copy_source(params, source["etag"], source["last_modified"])
     span = (0, source["size"] - 1)
     if params.get("CopySourceRange"):
-        span = ranges.resolve(params["CopySourceRange"], source["size"])
-        if span is None:
-            raise InvalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first"
-                                  " and last are the zero-based offsets of the first and last bytes to copy",
-                                  ArgumentName="x-amz-copy-source-range", ArgumentValue=params["CopySourceRange"])
+        span = ranges.copy_span(params["CopySourceRange"], source["size"])
     source_key_material = sse.data_key(ctx, source_bucket, source_key, Protection.from_json(source["sse"]),
                                        source["sealed_key"], params, prefix="CopySourceSSECustomer")
     protection, data_key = _upload_key(ctx, bucket, upload, params)
@@ -206,8 +202,8 @@ def abort_multipart_upload(ctx, params):
 def list_parts(ctx, params):
     bucket = buckets.get(ctx, params["Bucket"])
     upload = multipart.get(ctx, bucket["name"], params["Key"], params["UploadId"])
-    marker = params.get("PartNumberMarker") or 0
-    limit = min(params.get("MaxParts") or MAX_PARTS_LISTED, MAX_PARTS_LISTED)
+    marker = listing.non_negative(params.get("PartNumberMarker"), "part-number-marker") or 0
+    limit = min(listing.non_negative(params.get("MaxParts"), "max-parts") or MAX_PARTS_LISTED, MAX_PARTS_LISTED)
     after = [p for p in multipart.parts(ctx.store.read(), upload["upload_id"]) if p["part_number"] > marker]
     page = after[:limit]
     algorithm = upload["checksum_algorithm"]
@@ -237,7 +233,7 @@ def list_multipart_uploads(ctx, params):
     encode = listing.encoder(params.get("EncodingType"))
     prefix = params.get("Prefix") or ""
     delimiter = params.get("Delimiter")
-    limit = min(params.get("MaxUploads") or MAX_PARTS_LISTED, MAX_PARTS_LISTED)
+    limit = min(listing.non_negative(params.get("MaxUploads"), "max-uploads") or MAX_PARTS_LISTED, MAX_PARTS_LISTED)
     key_marker = params.get("KeyMarker") or ""
     id_marker = params.get("UploadIdMarker") or ""
     rows = ctx.store.read().execute(

@@ -6,7 +6,7 @@ import json
 
 from simulator.protocols import RESPONSE_STATUS
 
-from . import acl, buckets, checksums, conditions, objects, operation, ranges, restore, tagging
+from . import acl, buckets, checksums, conditions, multipart, objects, operation, ranges, restore, tagging
 from . import server_side_encryption as sse
 from .errors import (
     InvalidArgument,
@@ -76,6 +76,8 @@ def put_object(ctx, params):
 # -- reading ------------------------------------------------------------------------
 def _read(ctx, params: dict, *, method: str) -> dict:
     """GetObject and HeadObject: the same checks and headers; GET adds the body."""
+    if params.get("PartNumber") is not None:
+        multipart.validate_part_number(params["PartNumber"])
     bucket = buckets.get(ctx, params["Bucket"])
     key = params["Key"]
     db = ctx.store.read()
@@ -164,7 +166,7 @@ def head_object(ctx, params):
 @operation
 def delete_object(ctx, params):
     bucket = buckets.get(ctx, params["Bucket"])
-    deleted = objects.delete(ctx, bucket["name"], params["Key"], params.get("VersionId"))
+    deleted = objects.delete(ctx, bucket["name"], params["Key"], objects.checked_version_id(params.get("VersionId")))
     out = {}
     if deleted.delete_marker:
         out["DeleteMarker"] = True

@@ -3,14 +3,18 @@
 S3 serves a single range; a header it cannot use as one (several ranges,
 another unit, bad syntax) is ignored and the whole object is returned. A
 range that starts past the end is 416 InvalidRange.
+
+UploadPartCopy's x-amz-copy-source-range is stricter: exactly
+``bytes=first-last``, within the source, or 400 InvalidArgument.
 """
 from __future__ import annotations
 
 import re
 
-from .errors import InvalidRange
+from .errors import InvalidArgument, InvalidRange
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+_COPY_RANGE = re.compile(r"bytes=(\d+)-(\d+)")
 
 
 def resolve(header: str | None, size: int) -> tuple[int, int] | None:
@@ -38,3 +42,17 @@ def resolve(header: str | None, size: int) -> tuple[int, int] | None:
 
 def content_range(first: int, last: int, size: int) -> str:
     return f"bytes {first}-{last}/{size}"
+
+
+def copy_span(header: str, size: int) -> tuple[int, int]:
+    """(first, last) inclusive of an x-amz-copy-source-range on a source of ``size`` bytes."""
+    match = _COPY_RANGE.fullmatch(header.strip())
+    if match is None or int(match.group(1)) > int(match.group(2)):
+        raise InvalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first"
+                              " and last are the zero-based offsets of the first and last bytes to copy",
+                              ArgumentName="x-amz-copy-source-range", ArgumentValue=header)
+    first, last = int(match.group(1)), int(match.group(2))
+    if last >= size:
+        raise InvalidArgument(f"Range specified is not valid for source object of size: {size}",
+                              ArgumentName="x-amz-copy-source-range", ArgumentValue=header)
+    return first, last
