@@ -54,6 +54,10 @@ class Service:
         # preflight_request(store, path, headers) -> headers (raising the
         # service's error) and actual_request_headers(store, path, headers, method).
         self.cors = None
+        # Services that check a body read whole against the digests the
+        # client sent with it (S3: Content-MD5, x-amz-checksum-*): a callable
+        # (lowercased headers, document bytes) raising the service's error.
+        self.check_document = None
         self.handlers: dict[str, Callable] = {}
         self._by_normal = {_normal(op): op for op in self.model.operation_names}
         if register:  # False: a stand-alone service (protocol tests), never served

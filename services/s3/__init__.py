@@ -14,13 +14,14 @@ import functools
 
 from simulator.registry import Service
 
-from . import lifecycle, schema  # noqa: F401  (schema declares the tables)
+from . import checksums, lifecycle, schema  # noqa: F401  (schema declares the tables)
 from .errors import InvalidArgument, MalformedXML, MethodNotAllowed, NotImplemented
 
 # A request matching no operation is MethodNotAllowed (405); an operation of
 # the model that awsbox does not simulate is NotImplemented (501).
 s3 = Service("s3", validation_error=InvalidArgument, unknown_operation=MethodNotAllowed,
              not_implemented=NotImplemented, malformed_body=MalformedXML)
+s3.check_document = checksums.verify_document
 
 
 def operation(fn):

@@ -172,6 +172,20 @@ def verify_md5(expected: bytes | None, computed: bytes) -> None:
         )
 
 
+def verify_document(headers: dict, data: bytes) -> None:
+    """A configuration document (tagging, DeleteObjects, lifecycle...)
+    against the Content-MD5 and the flexible checksum sent with it: S3
+    answers a mismatch with BadDigest and applies nothing. Read from the
+    headers: botocore's newer models drop these members from some inputs
+    (DeleteObjects) while the SDKs still send them."""
+    verify_md5(content_md5(headers.get("content-md5")), hashlib.md5(data).digest())
+    expectation = Expectation({member(alg): headers[header(alg)] for alg in ALGORITHMS if header(alg) in headers})
+    if expectation.value is not None:
+        running = expectation.running()
+        running.update(data)
+        expectation.verify(running, None)
+
+
 def combine(algorithm: str, parts: list[tuple[str, int]]) -> str:
     """The full-object CRC of a multipart object from its parts' (value, size)."""
     fn = _COMBINE[algorithm]

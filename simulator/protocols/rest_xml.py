@@ -258,21 +258,21 @@ class RestXmlProtocol(Protocol):
                         params[key] = [_argument(service, f.node.member, v, f.wire) for v in args.getlist(f.wire)]
                     else:
                         params[key] = _argument(service, f, args[f.wire], f.wire)
-        self._parse_body(service, n, body, params)
+        self._parse_body(service, n, body, params, lowercase_headers(request))
         missing = [n.fields[key].wire for key in n.required if params.get(key) is None
                    and n.fields[key].location in ("uri", "header", "querystring")]
         if missing:
             raise service.validation_error(f"Missing required parameter: {missing[0]}", ArgumentName=missing[0])
         return params
 
-    def _parse_body(self, service, n, body, params) -> None:
+    def _parse_body(self, service, n, body, params, headers: dict) -> None:
         payload = n.payload
         if payload is not None:
             f = n.fields[payload]
             if f.streaming:
                 params[payload] = body
                 return
-            data = _read_document(service, body)
+            data = _read_document(service, body, headers)
             if not data:
                 if payload in n.required:
                     raise service.malformed_body(MALFORMED_XML)
@@ -287,7 +287,7 @@ class RestXmlProtocol(Protocol):
             else:
                 params[payload] = data
         elif any(f.location is None for f in n.fields.values()):
-            data = _read_document(service, body)
+            data = _read_document(service, body, headers)
             if data:
                 params.update(self._document(service, n, data))
 
@@ -352,12 +352,16 @@ class _Response(Response):
     default_mimetype = None
 
 
-def _read_document(service, body) -> bytes:
+def _read_document(service, body, headers: dict) -> bytes:
+    """A body read whole, checked against the digests in the request's
+    (lowercased) headers before it is parsed."""
     if body is None:
         return b""
     data = body if isinstance(body, bytes) else body.read(MAX_DOCUMENT_BYTES + 1)
     if len(data) > MAX_DOCUMENT_BYTES:
         raise service.malformed_body(MALFORMED_XML)
+    if data and service.check_document is not None:
+        service.check_document(headers, data)
     return data
 
 

@@ -234,6 +234,32 @@ def test_bad_multipart_and_delete_documents(sweep):
     assert sweep.state() == before
 
 
+def test_configuration_documents_are_checked_against_their_digests(sweep):
+    """Content-MD5 and x-amz-checksum-* on an XML body are checked before it
+    is parsed: a mismatch is BadDigest, a malformed MD5 InvalidDigest, and
+    nothing is applied (a wrong MD5 on DeleteObjects deletes nothing)."""
+    before = sweep.state()
+    tagging = f"<Tagging {NS}><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>".encode()
+    delete = f"<Delete {NS}><Object><Key>obj</Key></Object></Delete>".encode()
+    wrong_md5 = {"Content-MD5": base64.b64encode(hashlib.md5(b"other").digest()).decode()}
+    wrong_crc = {"Content-MD5": base64.b64encode(hashlib.md5(delete).digest()).decode(),
+                 "x-amz-checksum-crc32": "AAAAAA=="}
+    cases = [
+        ("PUT", "", "tagging", tagging, wrong_md5, "BadDigest", 400),
+        ("PUT", "", "tagging", tagging, {"Content-MD5": "not-an-md5"}, "InvalidDigest", 400),
+        ("PUT", "/obj", "tagging", tagging, wrong_md5, "BadDigest", 400),
+        ("POST", "", "delete", delete, wrong_md5, "BadDigest", 400),
+        ("POST", "", "delete", delete, wrong_crc, "BadDigest", 400),
+    ]
+    found = [f"{c[:3]}: {answer}" for c, answer in ((c, sweep.send(*c[:5])) for c in cases) if _error(answer) != c[5:]]
+    assert not found, "\n".join(found)
+    assert sweep.state() == before
+    # The same documents with their own digests are applied.
+    assert sweep.send("PUT", "", "tagging", tagging).status < 300
+    assert sweep.s3.get_bucket_tagging(Bucket=sweep.bucket)["TagSet"] == [{"Key": "k", "Value": "v"}]
+    sweep.s3.delete_bucket_tagging(Bucket=sweep.bucket)
+
+
 def test_bad_restore_requests(sweep):
     sweep.s3.put_object(Bucket=sweep.bucket, Key="cold", Body=b"x", StorageClass="GLACIER")
 
