@@ -14,14 +14,12 @@ import contextlib
 import importlib
 import logging
 import secrets
-import shutil
-import tempfile
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.wrappers import Request, Response
 
-from . import authorization, events, registry, routing
+from . import authorization, events, registry, routing, throwaway
 from .accounts import Accounts, root_principal
 from .auth import AuthFailure, authenticate
 from .auth.errors import to_aws_error
@@ -69,13 +67,12 @@ class Simulator:
         self.config = config
         if config.in_memory:
             # A throwaway store in RAM (/dev/shm where there is one), shared by
-            # the worker processes, removed at shutdown.
-            shm = Path("/dev/shm")
-            self.data_dir = Path(tempfile.mkdtemp(prefix="awsbox-", dir=shm if shm.is_dir() else None))
-            self._throwaway = True
+            # the worker processes, removed at shutdown (or by the next
+            # in-memory server, if this one never shuts down: throwaway.py).
+            self.data_dir, self._throwaway_lock = throwaway.create()
         else:
             self.data_dir = Path(config.data_dir or "./.awsbox")
-            self._throwaway = False
+            self._throwaway_lock = None
         self.data_dir.mkdir(parents=True, exist_ok=True)
         _load_services()
         self.store = Store(self.data_dir, durable=not config.in_memory, durability=config.durability)
@@ -100,8 +97,9 @@ class Simulator:
     def close(self) -> None:
         self.events.flush()
         self.store.close()
-        if self._throwaway:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
+        if self._throwaway_lock is not None:
+            throwaway.remove(self.data_dir, self._throwaway_lock)
+            self._throwaway_lock = None
 
     def reset(self, account: str | None = None) -> None:
         """Forget everything (or one account's everything). Generic over the
