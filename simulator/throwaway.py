@@ -14,10 +14,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-PREFIX = "awsbox-"
+# Only dirs named so are ever swept: where there is no /dev/shm they sit in
+# the temp dir beside other programs' files (and the test servers' awsbox-test-*).
+PREFIX = "awsbox-memory-"
 # A dir is made under this name, locked, then renamed to PREFIX...: a sweep
 # never sees one that is not locked yet.
-_NEW_PREFIX = ".awsbox-new-"
+_NEW_PREFIX = ".awsbox-memory-new-"
 
 
 def parent_dir() -> Path:

@@ -33,7 +33,8 @@ def test_the_next_in_memory_server_removes_a_killed_ones_store(awsbox_server_fac
 
 def test_a_store_is_swept_only_once_its_lock_is_released(tmp_path):
     path, lock = throwaway.create(tmp_path)
-    (tmp_path / "awsbox-not-a-dir").write_text("left alone")
+    (tmp_path / "awsbox-memory-not-a-dir").write_text("left alone")
+    (tmp_path / "awsbox-test-data").mkdir()  # another program's, unlocked: never taken
     assert throwaway.sweep(tmp_path) == []
     assert path.is_dir()
     throwaway.remove(path, lock)
@@ -42,4 +43,5 @@ def test_a_store_is_swept_only_once_its_lock_is_released(tmp_path):
     (abandoned / "state.sqlite3").write_bytes(b"x")
     os.close(lock)  # as when its process dies
     assert throwaway.sweep(tmp_path) == [abandoned]
-    assert (tmp_path / "awsbox-not-a-dir").read_text() == "left alone"
+    assert (tmp_path / "awsbox-memory-not-a-dir").read_text() == "left alone"
+    assert (tmp_path / "awsbox-test-data").is_dir()
