@@ -26,7 +26,7 @@ class Service:
         self,
         name: str,
         *,
-        validation_error: type[AwsError],
+        validation_error: Callable[..., AwsError],
         unknown_operation: type[AwsError],
         malformed_body: type[AwsError] | None = None,
         not_implemented: type[AwsError] | None = None,
@@ -40,7 +40,8 @@ class Service:
         self.protocol = self.model.protocol
         self.signing_name = signing_name or self.model.signing_name or name
         # The error raised when input breaks the model's shape (KMS
-        # ValidationException, IAM ValidationError, S3 InvalidArgument...).
+        # ValidationException, IAM ValidationError, S3 InvalidArgument...):
+        # its class, or a function building it (S3 words some cases as AWS does).
         self.validation_error = validation_error
         # A body that does not parse (bad JSON, bad XML); defaults to the
         # validation error.

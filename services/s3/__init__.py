@@ -5,7 +5,7 @@ named after what they hold (``buckets``, ``acl``, ``objects``, ``listing``,
 ``encryption`` (how bodies are framed and sealed on disk),
 ``server_side_encryption`` (whose key protects an object), ``checksums``,
 ``conditions``, ``ranges``, ``tagging``, ``multipart``, ``cors``,
-``restore``, ``lifecycle``), and ``operations_*``: one plain
+``restore``, ``lifecycle``, ``object_lock``), and ``operations_*``: one plain
 function per AWS operation.
 """
 from __future__ import annotations
@@ -15,11 +15,12 @@ import functools
 from simulator.registry import Service
 
 from . import checksums, lifecycle, schema  # noqa: F401  (schema declares the tables)
-from .errors import InvalidArgument, MalformedXML, MethodNotAllowed, NotImplemented
+from .errors import MalformedXML, MethodNotAllowed, NotImplemented, argument_error
 
 # A request matching no operation is MethodNotAllowed (405); an operation of
-# the model that awsbox does not simulate is NotImplemented (501).
-s3 = Service("s3", validation_error=InvalidArgument, unknown_operation=MethodNotAllowed,
+# the model that awsbox does not simulate is NotImplemented (501). Input the
+# protocol refuses is InvalidArgument (``argument_error`` words it).
+s3 = Service("s3", validation_error=argument_error, unknown_operation=MethodNotAllowed,
              not_implemented=NotImplemented, malformed_body=MalformedXML)
 s3.check_document = checksums.verify_document
 

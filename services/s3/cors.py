@@ -31,6 +31,9 @@ def validate(configuration: dict) -> dict:
         for origin in rule["AllowedOrigins"]:
             if origin.count("*") > 1:
                 raise InvalidRequest(f'AllowedOrigin "{origin}" can not have more than one wildcard.')
+        for header in rule.get("AllowedHeaders") or []:
+            if header.count("*") > 1:
+                raise InvalidRequest(f'AllowedHeader "{header}" can not have more than one wildcard.')
     return {"CORSRules": rules}
 
 

@@ -41,6 +41,24 @@ InvalidTag = _error("InvalidTag", 400, "The TagKey you have provided is invalid"
 MalformedPolicy = _error("MalformedPolicy", 400, "Policies must be valid JSON and the first byte must be '{'")
 MissingSecurityHeader = _error("MissingSecurityHeader", 400, "Your request was missing a required header")
 UnexpectedContent = _error("UnexpectedContent", 400, "This request does not support content")
+InvalidRedirectLocation = _error(
+    "InvalidRedirectLocation", 400, "The website redirect location must have a prefix of 'http://' or 'https://' or '/'."
+)
+
+# Integer query parameters AWS refuses in its own words when the value is no
+# 32-bit integer at all ("abc", "2147483648"; recorded against S3). The
+# protocol refuses such a value before any handler sees it, naming it in
+# ArgumentName; a negative one reaches the handler, which has its own words.
+NOT_AN_INTEGER = frozenset({"max-keys", "max-uploads", "max-parts", "part-number-marker"})
+
+
+def argument_error(message: str = "", **fields) -> S3Error:
+    """S3's validation error, raised by the protocol for input that breaks
+    the model: InvalidArgument, in AWS's words where they are on record."""
+    if fields.get("ArgumentName") in NOT_AN_INTEGER and "ArgumentValue" in fields:
+        message = f"Provided {fields['ArgumentName']} not an integer or within integer range"
+    return InvalidArgument(message, **fields)
+
 
 # -- access control lists --------------------------------------------------------
 AccessControlListNotSupported = _error("AccessControlListNotSupported", 400, "The bucket does not allow ACLs")

@@ -34,6 +34,7 @@ from .errors import (
     EntityTooLarge,
     IncompleteBody,
     InvalidArgument,
+    InvalidRedirectLocation,
     InvalidStorageClass,
     KeyTooLongError,
     MetadataTooLarge,
@@ -105,6 +106,12 @@ def validate_storage_class(storage_class: str | None) -> str:
     if storage_class not in STORAGE_CLASSES:
         raise InvalidStorageClass(StorageClassRequested=storage_class)
     return storage_class
+
+
+def validate_website_redirect(location: str | None) -> None:
+    """x-amz-website-redirect-location: a path in the bucket or an absolute HTTP(S) URL."""
+    if location is not None and not location.startswith(("/", "http://", "https://")):
+        raise InvalidRedirectLocation()
 
 
 def content_headers(params: dict) -> dict:

@@ -26,8 +26,9 @@ from .errors import (
 @operation
 def put_bucket_versioning(ctx, params):
     bucket = buckets.get(ctx, params["Bucket"])
-    status = (params.get("VersioningConfiguration") or {}).get("Status")
-    if status not in ("Enabled", "Suspended"):
+    configuration = params.get("VersioningConfiguration") or {}
+    status = configuration.get("Status")
+    if status not in ("Enabled", "Suspended") or configuration.get("MFADelete") not in (None, "Enabled", "Disabled"):
         raise MalformedXML()
     if bucket["object_lock"] and status != "Enabled":
         raise InvalidBucketState("An Object Lock configuration is present on this bucket, so the versioning state"

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from . import acl, buckets, checksums, conditions, listing, multipart, objects, operation, ranges, restore, tagging
+from . import (acl, buckets, checksums, conditions, listing, multipart, object_lock, objects, operation, ranges,
+               restore, tagging)
 from . import server_side_encryption as sse
 from .errors import AccessDenied, InvalidObjectState, InvalidRequest, MalformedXML
 from .objects import quoted, timestamp
@@ -19,6 +20,8 @@ def create_multipart_upload(ctx, params):
     objects.validate_key(key)
     metadata = objects.validate_metadata(params.get("Metadata"))
     storage_class = objects.validate_storage_class(params.get("StorageClass"))
+    objects.validate_website_redirect(params.get("WebsiteRedirectLocation"))
+    object_lock.check_headers(bucket, params)
     tags = tagging.from_header(params.get("Tagging"))
     algorithm = params.get("ChecksumAlgorithm")
     if algorithm is not None and algorithm not in checksums.ALGORITHMS:

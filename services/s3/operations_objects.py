@@ -6,7 +6,7 @@ import json
 
 from simulator.protocols import RESPONSE_STATUS
 
-from . import acl, buckets, checksums, conditions, multipart, objects, operation, ranges, restore, tagging
+from . import acl, buckets, checksums, conditions, multipart, object_lock, objects, operation, ranges, restore, tagging
 from . import server_side_encryption as sse
 from .errors import (
     InvalidArgument,
@@ -32,6 +32,8 @@ def put_object(ctx, params):
     objects.check_upload_size(ctx.http)
     metadata = objects.validate_metadata(params.get("Metadata"))
     storage_class = objects.validate_storage_class(params.get("StorageClass"))
+    objects.validate_website_redirect(params.get("WebsiteRedirectLocation"))
+    object_lock.check_headers(bucket, params)
     tags = tagging.from_header(params.get("Tagging"))
     expected_md5 = checksums.content_md5(params.get("ContentMD5"))
     expectation = checksums.Expectation(params, ctx.http)
@@ -210,6 +212,8 @@ def copy_object(ctx, params):
     bucket = buckets.get(ctx, params["Bucket"])
     key = params["Key"]
     objects.validate_key(key)
+    objects.validate_website_redirect(params.get("WebsiteRedirectLocation"))
+    object_lock.check_headers(bucket, params)
     source_bucket_name, source_key, source_version = objects.copy_source(params["CopySource"])
     source_bucket = buckets.get(ctx, source_bucket_name)
     db = ctx.store.read()

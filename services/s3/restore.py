@@ -33,6 +33,8 @@ def readable(row, now: float) -> bool:
 def request(ctx, row, restore_request: dict) -> bool:
     """Start (or extend) a restore; True when a new restore was started
     (202), False when an available copy's expiry was moved (200)."""
+    if restore_request.get("Type") not in (None, "SELECT"):
+        raise MalformedXML()  # the one type the schema knows
     if row["storage_class"] not in DELAYS:
         raise InvalidObjectState("Restore is not allowed for the object's current storage class",
                                  StorageClass=row["storage_class"])

@@ -136,6 +136,10 @@ def _children(element) -> dict:
 
 
 def read_members(element, n: Node) -> dict:
+    """The members of structure ``n`` from its element; ValueError when a
+    member that is not a flattened list comes more than once: S3's schema
+    allows each such element once, and refuses a repeated one (MalformedXML)
+    rather than reading the first."""
     groups = _children(element)
     out = {}
     for key, f in n.fields.items():
@@ -156,5 +160,7 @@ def read_members(element, n: Node) -> dict:
         else:
             found = groups.get(f.wire)
             if found:
+                if len(found) > 1:
+                    raise ValueError(f"{f.wire} more than once")
                 out[key] = read(found[0], f)
     return out
