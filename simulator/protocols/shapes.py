@@ -260,11 +260,15 @@ def in_range(value: int, t: str) -> int:
     return value
 
 
+# An integer as AWS's (Java) parsers read one: an optional sign and digits.
+# Python's int() also takes surrounding blanks and underscores ("1_0").
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
 def to_int(text: str, t: str = "long") -> int:
-    try:
-        return in_range(int(text), t)
-    except (TypeError, ValueError):
-        raise BadValue(text) from None
+    if not isinstance(text, str) or not _INTEGER.fullmatch(text):
+        raise BadValue(str(text))
+    return in_range(int(text), t)
 
 
 def unicode_text(text: str) -> str:

@@ -127,6 +127,9 @@ def test_unicode_class_patterns(protocol_send, services):
 def test_bad_scalars_and_encoding(protocol_send, services):
     with pytest.raises(services["iam"].malformed_body):
         protocol_send("iam", "ListUsers", {}, body=b"Action=ListUsers&Version=2010-05-08&MaxItems=ten").parse()
+    for text in (b"1_0", b"%205", b"5%20"):  # Python's int() takes these; AWS does not
+        with pytest.raises(services["iam"].malformed_body):
+            protocol_send("iam", "ListUsers", {}, body=b"Action=ListUsers&Version=2010-05-08&MaxItems=" + text).parse()
     with pytest.raises(services["iam"].malformed_body):
         protocol_send("iam", "ListUsers", {}, body=b"Action=ListUsers&PathPrefix=%FF").parse()
 

@@ -306,6 +306,9 @@ def test_bad_listing_arguments(sweep):
         "list-type=2&max-keys=-1": "Argument maxKeys must be an integer between 0 and 2147483647",
         "versions&max-keys=-1": "Argument maxKeys must be an integer between 0 and 2147483647",
         "max-keys=abc": None, "list-type=2&max-keys=2147483648": None,
+        # Python's int() reads these as 10 and 5; AWS's parser refuses them.
+        "max-keys=1_0": "Provided max-keys not an integer or within integer range",
+        "list-type=2&max-keys=%205": "Provided max-keys not an integer or within integer range",
         "encoding-type=bogus": "Invalid Encoding Method specified in Request",
         "list-type=2&encoding-type=bogus": "Invalid Encoding Method specified in Request",
         "versions&encoding-type=bogus": "Invalid Encoding Method specified in Request",
