@@ -182,7 +182,11 @@ def assume_role(ctx, params):
             raise ValidationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
         packed = _packed_size(policy, tags) if (policy or tags) else None
         if packed is not None and packed > 100:
-            raise PackedPolicyTooLarge(f"Packed policy consumes {packed}% of allotted space, please use smaller policy.")
+            # STS words the overflow by what was packed: with no session
+            # policy it can only be the tags.
+            if policy:
+                raise PackedPolicyTooLarge(f"Packed policy consumes {packed}% of allotted space, please use smaller policy.")
+            raise PackedPolicyTooLarge(f"Packed size of session tags consumes {packed}% of allotted space.")
 
         account_id, role_name = role["account_id"], role["name"]
         # Transitive tags of a chained session carry over into the new one.
