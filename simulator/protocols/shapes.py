@@ -137,7 +137,8 @@ def _java_pattern(text: str):
 
     text = _SURROGATE_PAIR.sub(pair, text)
     text = _UNICODE_CLASS.sub(lambda m: _category_ranges(m.group(1)), text)
-    return re.compile(text).fullmatch
+    # Java's \w, \d and \s are ASCII unless asked otherwise; Python's match any script.
+    return re.compile(text, re.ASCII).fullmatch
 
 
 @functools.lru_cache(maxsize=None)

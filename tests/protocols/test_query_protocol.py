@@ -119,6 +119,10 @@ def test_unicode_class_patterns(protocol_send, services):
     # IAM tag keys use Java's \p{L}\p{Z}\p{N}: letters of any script pass.
     ok = {"UserName": "alice", "Tags": [{"Key": "Ünïcødé 標籤 ٣", "Value": "ok"}]}
     assert protocol_send("iam", "TagUser", ok).parse() == ok
+    # User names use Java's \w, which is ASCII: "é" and "٣" are refused.
+    for name in ("é", "user٣"):
+        message = _message(protocol_send, services, "TagUser", {"UserName": name, "Tags": [{"Key": "k", "Value": "v"}]})
+        assert message.startswith(f"1 validation error detected: Value '{name}' at 'userName'"), message
     message = _message(protocol_send, services, "TagUser", {"UserName": "alice", "Tags": [{"Key": "a#b", "Value": "v"}]})
     assert message.startswith("1 validation error detected: Value 'a#b' at 'tags.1.member.key' failed to satisfy "
                               "constraint: Member must satisfy regular expression pattern: [\\p{L}")
