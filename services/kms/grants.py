@@ -14,6 +14,11 @@ import secrets
 from . import errors, key_ids, keys
 
 _GRANT_ID = re.compile(r"^[0-9a-f]{64}$")
+# The principals a grant can name: an account (bare or as its root), an IAM
+# user or role, a federated user, an assumed-role session.
+_PRINCIPAL = re.compile(
+    r"^(?:\d{12}|arn:aws:iam::\d{12}:(?:root|user/.+|role/.+|federated-user/.+)"
+    r"|arn:aws:sts::\d{12}:(?:assumed-role/.+/.+|federated-user/.+))$")
 _COMMON = {"CreateGrant", "RetireGrant", "DescribeKey"}
 # Grant operations each kind of key supports.
 _OPERATIONS_FOR = {
@@ -58,9 +63,20 @@ def check_grant_id(grant_id: str) -> None:
         raise errors.InvalidGrantIdException("Invalid grant ID")
 
 
+def check_principals(*principals: str | None) -> None:
+    """A grantee or retiring principal must be an AWS principal's ARN: AWS
+    answers InvalidArnException for one it cannot resolve."""
+    for principal in principals:
+        if principal is not None and not _PRINCIPAL.match(principal):
+            raise errors.InvalidArnException(f"Invalid arn {principal}")
+
+
 def check_request(key: keys.Key, operations: list[str], constraints: dict | None) -> None:
     if not operations:
         raise errors.ValidationException("Grant operations must not be empty.")
+    if set(operations) == {"CreateGrant"}:
+        # AWS's answer, recorded against it: such a grant could only pass itself on.
+        raise errors.ValidationException("Grants must not contain only the CreateGrant operation.")
     allowed = _OPERATIONS_FOR.get((key.key_usage, key.key_spec == "SYMMETRIC_DEFAULT"), _COMMON)
     invalid = [op for op in operations if op not in allowed]
     if invalid:

@@ -55,7 +55,9 @@ def parse(value: str, account_id: str, region: str, *, aliases: bool = True) -> 
     only: an alias there is as invalid as any other non-id."""
     if value.startswith("arn:"):
         parts = value.split(":", 5)
-        if len(parts) != 6 or parts[2] != "kms" or not parts[1].startswith("aws") or not parts[4]:
+        # One partition is simulated: an aws-cn or aws-us-gov ARN names a key
+        # that cannot be here, never the local key of the same id.
+        if len(parts) != 6 or parts[2] != "kms" or parts[1] != PARTITION or not parts[4]:
             raise errors.InvalidArnException(f"Invalid arn {value}")
         _, _, _, arn_region, arn_account, resource = parts
         if resource.startswith("key/"):

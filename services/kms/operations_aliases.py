@@ -71,5 +71,6 @@ def list_aliases(ctx, params):
     def fetch(limit, offset):
         return db.execute(f"SELECT * FROM kms_aliases WHERE {where} ORDER BY alias_name LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
 
-    rows, more = paging.page(params, f"aliases:{ctx.account_id}:{ctx.region}:{params.get('KeyId')}", fetch)
+    rows, more = paging.page(params, f"aliases:{ctx.account_id}:{ctx.region}:{params.get('KeyId')}", fetch,
+                             default=paging.SHORT_DEFAULT_LIMIT)
     return {"Aliases": [aliases.listed(r) for r in rows], **more}

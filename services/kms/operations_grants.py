@@ -14,6 +14,7 @@ def create_grant(ctx, params):
     grantee = params.get("GranteePrincipal")
     if grantee is None:
         raise errors.ValidationException("GranteePrincipal is required.")
+    grants.check_principals(grantee, params.get("RetiringPrincipal"))
     with ctx.store.tx() as db:
         key = keys.resolve(ctx, params["KeyId"], aliases=False, db=db)
         keys.check_enabled(key)
@@ -52,7 +53,8 @@ def list_grants(ctx, params):
     def fetch(limit, offset):
         return db.execute(f"SELECT * FROM kms_grants WHERE {where} ORDER BY created, grant_id LIMIT ? OFFSET ?", (*args, limit, offset)).fetchall()
 
-    rows, more = paging.page(params, f"grants:{key.arn}:{params.get('GrantId')}:{params.get('GranteePrincipal')}", fetch)
+    rows, more = paging.page(params, f"grants:{key.arn}:{params.get('GrantId')}:{params.get('GranteePrincipal')}", fetch,
+                             default=paging.SHORT_DEFAULT_LIMIT)
     return {"Grants": [grants.listed(r, key.arn) for r in rows], **more}
 
 
@@ -71,7 +73,7 @@ def list_retirable_grants(ctx, params):
             (ctx.region, principal, limit, offset),
         ).fetchall()
 
-    rows, more = paging.page(params, f"retirable:{ctx.region}:{principal}", fetch)
+    rows, more = paging.page(params, f"retirable:{ctx.region}:{principal}", fetch, default=paging.SHORT_DEFAULT_LIMIT)
     return {"Grants": [grants.listed(r, key_ids.key_arn(r["region"], r["account_id"], r["key_id"])) for r in rows], **more}
 
 

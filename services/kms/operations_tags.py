@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from . import errors, keys, operation, paging, tags
 
-_LIST_LIMIT = 50
-
 
 def _taggable(ctx, db, params) -> keys.Key:
     key = keys.resolve(ctx, params["KeyId"], aliases=False, db=db)
@@ -37,6 +35,6 @@ def list_resource_tags(ctx, params):
     db = ctx.store.read()
     key = keys.resolve(ctx, params["KeyId"], aliases=False, db=db)
     everything = tags.listed(db, key.account_id, key.region, key.key_id)
-    listing = {**params, "Limit": params.get("Limit") or _LIST_LIMIT}
-    page, more = paging.page(listing, f"tags:{key.arn}", lambda limit, offset: everything[offset : offset + limit])
+    page, more = paging.page(params, f"tags:{key.arn}", lambda limit, offset: everything[offset : offset + limit],
+                             default=paging.SHORT_DEFAULT_LIMIT)
     return {"Tags": page, **more}

@@ -10,7 +10,11 @@ import hashlib
 
 from . import errors
 
+# Page sizes without a Limit, as AWS documents them per operation: 100
+# (ListKeys, ListKeyPolicies, ListKeyRotations) or 50 (ListAliases,
+# ListGrants, ListRetirableGrants, ListResourceTags).
 DEFAULT_LIMIT = 100
+SHORT_DEFAULT_LIMIT = 50
 
 
 def _tag(listing: str, offset: int) -> str:
@@ -35,10 +39,11 @@ def offset_of(params: dict, listing: str) -> int:
     return offset
 
 
-def page(params: dict, listing: str, fetch) -> tuple[list, dict]:
-    """``fetch(limit, offset)`` returns up to ``limit`` rows from ``offset``.
+def page(params: dict, listing: str, fetch, *, default: int = DEFAULT_LIMIT) -> tuple[list, dict]:
+    """``fetch(limit, offset)`` returns up to ``limit`` rows from ``offset``
+    (``default`` of them when the request gives no Limit).
     Returns the page and the paging members of the output."""
-    limit = params.get("Limit") or DEFAULT_LIMIT
+    limit = params.get("Limit") or default
     offset = offset_of(params, listing)
     rows = fetch(limit + 1, offset)
     if len(rows) > limit:

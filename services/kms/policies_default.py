@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 
+from policies.document import INVALID_PRINCIPAL, PolicyError, parse_policy
+
 from .errors import LimitExceededException, MalformedPolicyDocumentException
 
 POLICY_NAME = "default"
 # AWS's limit on a key policy document.
 MAX_POLICY_BYTES = 32768
+# AWS's answer to a principal it cannot resolve (recorded against real KMS).
+PRINCIPALS_INVALID = "Policy contains a statement with one or more invalid principals."
 
 
 def default_key_policy(account_id: str) -> str:
@@ -94,3 +98,13 @@ def check(policy: str) -> None:
             raise MalformedPolicyDocumentException("Policy contains a statement with no principal.")
         if "Action" not in statement and "NotAction" not in statement:
             raise MalformedPolicyDocumentException("Policy contains a statement with no action.")
+    # What the policy engine cannot compile it cannot evaluate either: stored,
+    # it would fail every later request on the key, PutKeyPolicy included.
+    # (AWS accepts a statement without Resource as one without effect; the
+    # engine has no such statement, so it is refused here.)
+    try:
+        parse_policy(policy, "resource")
+    except PolicyError as error:
+        if error.message == INVALID_PRINCIPAL:
+            raise MalformedPolicyDocumentException(PRINCIPALS_INVALID) from None
+        raise MalformedPolicyDocumentException(error.message) from None
