@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import socket
 import sys
 
 from granian.constants import Interfaces
@@ -43,7 +44,26 @@ def _not_the_thread_count_advice(record: logging.LogRecord) -> bool:
     return "Python threads" not in record.getMessage()
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse to start on an address another server is listening on. granian
+    binds with SO_REUSEPORT (its workers share the socket), which also lets a
+    second awsbox join the first on its port: the kernel would then split
+    requests at random between two servers with different stores. A plain
+    bind is refused while anyone listens there."""
+    if port == 0:  # any free port
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a closed server's TIME_WAIT is no obstacle
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise SystemExit(f"awsbox: cannot listen on {host}:{port}: {error.strerror}"
+                             " (is another server already running there?)") from None
+
+
 def serve(config: Config, banner=None) -> None:
+    check_port_free(config.host, config.port)
     app = create_app(config)
     simulator = app.extensions["awsbox"]
     # The master never serves: each forked worker opens its own SQLite

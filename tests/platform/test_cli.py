@@ -119,3 +119,19 @@ def test_root_keys_are_configurable(awsbox_server_factory):
         with pytest.raises(botocore.exceptions.ClientError) as refused:
             server.client("sts").get_caller_identity()  # test/test is not a key here
         assert refused.value.response["Error"]["Code"] == "InvalidClientTokenId"
+
+
+def test_a_second_server_on_a_taken_port_refuses_to_start(awsbox_server_factory, tmp_path):
+    """granian's SO_REUSEPORT would let it join the first server's port, and
+    requests would go at random to two servers with different stores."""
+    first = awsbox_server_factory().start()
+    first.client("s3").create_bucket(Bucket="first-store")
+    second = subprocess.run(
+        [sys.executable, "-m", "simulator.cli", "serve", "--port", str(first.port), "--data-dir", str(tmp_path / "second")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert second.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{first.port}" in second.stderr
+    assert not (tmp_path / "second").exists()  # refused before anything was made
+    for _ in range(20):  # every request still reaches the first server's store
+        assert [b["Name"] for b in first.client("s3").list_buckets()["Buckets"]] == ["first-store"]
