@@ -15,6 +15,8 @@ and is idempotent: what already exists is left as it is.
 from __future__ import annotations
 
 import base64
+import binascii
+import contextlib
 import io
 import json
 import uuid
@@ -22,39 +24,134 @@ from pathlib import Path
 
 import jsonschema
 
+from . import registry
 from .accounts import root_principal
 from .context import RequestContext
 from .errors import AwsError
+from .protocols.protocol import check as check_input, nodes
 from .scenario.document import describe, parse, validator
 
 ALREADY_THERE = {"EntityAlreadyExists", "AlreadyExistsException", "BucketAlreadyOwnedByYou"}
 SEED_AGENT = "awsbox-seed"
 
 
+class SeedError(ValueError):
+    """A seed that cannot be loaded: ``where`` is the path of the member at
+    fault (as in ``users.0.groups``), ``reason`` what is wrong with it, and
+    ``problem`` both in words."""
+
+    def __init__(self, where: tuple, reason: str):
+        self.where, self.reason = where, reason
+        place = ".".join(map(str, where))
+        self.problem = f"{place}: {reason}" if place else reason
+        super().__init__(f"seed: {self.problem}")
+
+
 def load_file(simulator, path) -> None:
     """Validate and load a seed file (errors name the file and line)."""
     document = parse(Path(path), "seed")
-    apply(simulator, document.data, Path(path).parent)
+    try:
+        check(document.data)
+        apply(simulator, document.data, Path(path).parent)
+    except SeedError as error:
+        raise document.error(error.where, error.problem) from None
 
 
-def load_document(simulator, seed: dict) -> None:
+def load_document(simulator, seed) -> None:
     """Validate and load a seed given as data (the control API's
     ``POST /_awsbox/seed``, used by scenarios' ``setup:``). A document that
-    breaks the schema raises ValueError naming the member."""
+    breaks the schema, or that cannot be loaded, raises SeedError (a
+    ValueError) naming the member; nothing of it is then loaded."""
     error = jsonschema.exceptions.best_match(validator("awsbox/seed/v1").iter_errors(seed))
     if error is not None:
-        raise ValueError(f"seed: {describe(error)}")
+        raise SeedError((), describe(error, whole="the document"))
+    check(seed)
+    for where, world in _worlds(seed):
+        for b, bucket in enumerate(world.get("buckets") or []):
+            for o, obj in enumerate(bucket.get("objects") or []):
+                if "file" in obj:
+                    # Only a seed file has a folder for its files to be in.
+                    raise SeedError(where + ("buckets", b, "objects", o, "file"),
+                                    "a seed sent as data carries its objects' bytes (body or body_base64), not files")
     apply(simulator, seed)
 
 
+def _worlds(seed: dict) -> list[tuple[tuple, dict]]:
+    """(where, world): the default account's, then each of ``accounts:``."""
+    return [((), seed)] + [(("accounts", i), world) for i, world in enumerate(seed.get("accounts") or [])]
+
+
+# What must be unique in one world of a seed: the list, and what names an item.
+UNIQUE = (("policies", "name"), ("groups", "name"), ("users", "name"), ("roles", "name"), ("keys", "id"), ("buckets", "name"))
+
+
+def check(seed: dict) -> None:
+    """What the schema cannot say: no name given twice (which of two
+    different declarations would win?), and bytes that are base64."""
+    _unique(("accounts",), [world["name"] for _, world in _worlds(seed)[1:]], "account")
+    aliases = []
+    for where, world in _worlds(seed):
+        for kind, member in UNIQUE:
+            _unique(where + (kind,), [item[member] for item in world.get(kind) or []], kind[:-1])
+        for k, key in enumerate(world.get("keys") or []):
+            aliases += [(where + ("keys", k, "aliases"), (where, key.get("region") or world.get("region"), alias)) for alias in key.get("aliases") or []]
+        for b, bucket in enumerate(world.get("buckets") or []):
+            _unique(where + ("buckets", b, "objects"), [obj["key"] for obj in bucket.get("objects") or []], "object key")
+            for o, obj in enumerate(bucket.get("objects") or []):
+                if "body_base64" in obj:
+                    try:
+                        base64.b64decode(obj["body_base64"], validate=True)
+                    except binascii.Error:
+                        raise SeedError(where + ("buckets", b, "objects", o, "body_base64"), "not valid base64") from None
+    seen: dict = {}
+    for where, alias in aliases:
+        if alias in seen:
+            raise SeedError(where, f"alias {alias[2]!r} is given to two keys")
+        seen[alias] = where
+
+
+def _unique(where: tuple, names: list, what: str) -> None:
+    seen = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            raise SeedError(where + (index,), f"{what} {name!r} is declared twice")
+        seen.add(name)
+
+
 def apply(simulator, seed: dict, base_dir: Path | None = None) -> None:
-    """Load an already validated seed document."""
-    worlds = [(simulator.config.default_account, seed)]
-    for account in seed.get("accounts") or []:
-        worlds.append((_account(simulator, account["name"]), account))
-    for account_id, world in worlds:
-        World(simulator, account_id, world.get("region") or simulator.config.region, base_dir).load(world)
-    simulator.events.flush()
+    """Load an already validated seed document: all of it or, when any part
+    fails, none of it (one transaction; the services' own join it)."""
+    store = simulator.store
+    written: set = set()
+    try:
+        with store.tx() as db:
+            try:
+                for where, world in _worlds(seed):
+                    account_id = simulator.config.default_account if not where else _account(simulator, world["name"])
+                    World(simulator, account_id, world.get("region") or simulator.config.region, base_dir, where).load(world)
+            except BaseException:
+                written = _blob_ids(db)
+                raise
+    except BaseException:
+        # The objects' bodies are files, which no rollback takes back: those
+        # only the rolled back rows pointed to go too. (A seed only puts
+        # objects that are not there, so it dooms no older body.)
+        for blob_id in written - _blob_ids(store.read()):
+            store.blobs.delete(blob_id)
+        raise
+    finally:
+        simulator.events.flush()
+
+
+def _blob_ids(db) -> set:
+    """Every blob a row points to (a ``blob_id`` column, as Simulator.reset
+    finds them)."""
+    found = set()
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    for table in tables:
+        if "blob_id" in {r[1] for r in db.execute(f'PRAGMA table_info("{table}")')}:
+            found.update(r[0] for r in db.execute(f'SELECT blob_id FROM "{table}" WHERE blob_id IS NOT NULL'))
+    return found
 
 
 def _account(simulator, name: str) -> str:
@@ -67,11 +164,27 @@ def _account(simulator, name: str) -> str:
 class World:
     """One account's part of a seed."""
 
-    def __init__(self, simulator, account_id: str, region: str, base_dir: Path | None):
+    def __init__(self, simulator, account_id: str, region: str, base_dir: Path | None, where: tuple = ()):
         self.simulator = simulator
         self.account_id = account_id
         self.region = region
         self.base_dir = base_dir or Path(".")
+        self.where = where
+
+    @contextlib.contextmanager
+    def item(self, *where):
+        """Loading the item at ``where`` (within what encloses it): what
+        fails there is a SeedError naming it."""
+        try:
+            yield
+        except SeedError as error:
+            raise SeedError(where + error.where, error.reason) from None
+        except AwsError as error:  # a check the services' own code makes (key policies, tags)
+            raise SeedError(where, f"{error.code}: {error.message}") from None
+        except OSError as error:
+            raise SeedError(where, f"cannot read {error.filename}: {error.strerror}") from None
+        except ValueError as error:
+            raise SeedError(where, str(error)) from None
 
     def context(self, service: str, operation: str, params: dict, region: str | None = None) -> RequestContext:
         return RequestContext(
@@ -87,39 +200,53 @@ class World:
             user_agent=SEED_AGENT,
         )
 
+    def execute(self, service: str, operation: str, params: dict, region: str | None) -> dict:
+        """The operation, its input checked against the model as on the
+        wire (a streamed body is checked as it is read)."""
+        svc = registry.service(service)
+        check_input(svc, nodes(svc, operation)[0], {k: v for k, v in params.items() if not hasattr(v, "read")})
+        return self.simulator.execute(self.context(service, operation, params, region))
+
     def call(self, service: str, operation: str, params: dict, region: str | None = None) -> dict | None:
         """The operation's answer; None when what it creates is already there."""
         try:
-            return self.simulator.execute(self.context(service, operation, params, region))
+            return self.execute(service, operation, params, region)
         except AwsError as error:
             if error.code in ALREADY_THERE:
                 return None
-            raise
+            raise _failed(operation, error) from None
 
     def exists(self, service: str, operation: str, params: dict, region: str | None = None) -> bool:
         try:
-            self.simulator.execute(self.context(service, operation, params, region))
+            self.execute(service, operation, params, region)
             return True
         except AwsError as error:
             if error.status == 404 or error.code in ("NoSuchEntity", "NotFoundException", "NoSuchKey", "NoSuchBucket"):
                 return False
-            raise
+            raise _failed(operation, error) from None
 
     def load(self, world: dict) -> None:
-        for policy in world.get("policies") or []:
+        with self.item(*self.where):
+            self._load(world)
+
+    def _load(self, world: dict) -> None:
+        for i, policy in enumerate(world.get("policies") or []):
             params = {"PolicyName": policy["name"], "PolicyDocument": json.dumps(policy["document"])}
             if policy.get("description"):
                 params["Description"] = policy["description"]
-            self.call("iam", "CreatePolicy", params)
-        for group in world.get("groups") or []:
-            self.call("iam", "CreateGroup", {"GroupName": group["name"]})
-            self._policies("Group", group)
-        for user in world.get("users") or []:
-            self.call("iam", "CreateUser", {"UserName": user["name"]})
-            for group in user.get("groups") or []:
-                self.call("iam", "AddUserToGroup", {"GroupName": group, "UserName": user["name"]})
-            self._policies("User", user)
-        for role in world.get("roles") or []:
+            with self.item("policies", i):
+                self.call("iam", "CreatePolicy", params)
+        for i, group in enumerate(world.get("groups") or []):
+            with self.item("groups", i):
+                self.call("iam", "CreateGroup", {"GroupName": group["name"]})
+                self._policies("Group", group)
+        for i, user in enumerate(world.get("users") or []):
+            with self.item("users", i):
+                self.call("iam", "CreateUser", {"UserName": user["name"]})
+                for group in user.get("groups") or []:
+                    self.call("iam", "AddUserToGroup", {"GroupName": group, "UserName": user["name"]})
+                self._policies("User", user)
+        for i, role in enumerate(world.get("roles") or []):
             trust = role.get("trust") or {
                 "Version": "2012-10-17",
                 "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{self.account_id}:root"}, "Action": "sts:AssumeRole"}],
@@ -127,12 +254,15 @@ class World:
             params = {"RoleName": role["name"], "AssumeRolePolicyDocument": json.dumps(trust)}
             if role.get("description"):
                 params["Description"] = role["description"]
-            self.call("iam", "CreateRole", params)
-            self._policies("Role", role)
-        for key in world.get("keys") or []:
-            self._key(key)
-        for bucket in world.get("buckets") or []:
-            self._bucket(bucket)
+            with self.item("roles", i):
+                self.call("iam", "CreateRole", params)
+                self._policies("Role", role)
+        for i, key in enumerate(world.get("keys") or []):
+            with self.item("keys", i):
+                self._key(key)
+        for i, bucket in enumerate(world.get("buckets") or []):
+            with self.item("buckets", i):
+                self._bucket(bucket)
 
     def _policies(self, kind: str, entity: dict) -> None:
         """Inline and attached policies (putting and attaching are idempotent)."""
@@ -194,15 +324,16 @@ class World:
             self.call("s3", "PutBucketEncryption", {"Bucket": name, "ServerSideEncryptionConfiguration": {"Rules": [rule]}}, region)
         if created and spec.get("policy"):
             self.call("s3", "PutBucketPolicy", {"Bucket": name, "Policy": json.dumps(spec["policy"])}, region)
-        for obj in spec.get("objects") or []:
-            if not self.exists("s3", "HeadObject", {"Bucket": name, "Key": obj["key"]}, region):
-                self._object(name, obj, region)
+        for i, obj in enumerate(spec.get("objects") or []):
+            with self.item("objects", i):
+                if not self.exists("s3", "HeadObject", {"Bucket": name, "Key": obj["key"]}, region):
+                    self._object(name, obj, region)
 
     def _object(self, bucket: str, spec: dict, region: str) -> None:
         if "body" in spec:
             body = spec["body"].encode()
         elif "body_base64" in spec:
-            body = base64.b64decode(spec["body_base64"])
+            body = base64.b64decode(spec["body_base64"], validate=True)
         else:
             body = (self.base_dir / spec["file"]).read_bytes()
         params: dict = {"Bucket": bucket, "Key": spec["key"], "Body": io.BytesIO(body), "ContentLength": len(body)}
@@ -211,6 +342,10 @@ class World:
             if spec.get(field):
                 params[member] = spec[field]
         self.call("s3", "PutObject", params, region)
+
+
+def _failed(operation: str, error: AwsError) -> SeedError:
+    return SeedError((), f"{operation} failed: {error.code}: {error.message}")
 
 
 def _fix_material(db, root_key, key, material: bytes) -> None:

@@ -126,6 +126,11 @@ def check_scenario(doc) -> None:
         defined.add(name)
     if "setup" in data:
         _check_setup(doc)
+        # Setup runs after the variables, before any actor but root exists.
+        _check_references(doc, ("setup",), data["setup"], defined, forgotten)
+        for inner, name, path in references(data["setup"]):
+            if name == "actors" and path.split(".")[0] != "root":
+                raise doc.error(("setup",) + inner, f"${{actors.{path}}}: setup runs before the actors are made (only actors.root is known)")
     for section in ("steps", "teardown"):
         for index, step in enumerate(data.get(section) or []):
             _check_step(doc, (section, index), step, actors, defined, forgotten)
@@ -178,6 +183,14 @@ LOCAL_OUTPUTS = {"Encrypt": ("Ciphertext",), "Decrypt": ("Plaintext",)}
 
 
 def _check_step(doc, where: tuple, step: dict, actors: dict, defined: set, forgotten: set) -> None:
+    if "advance_clock" in step:
+        from ..control import MAX_CLOCK_OFFSET
+        from .runner import CLOCK_UNITS
+
+        seconds = sum(CLOCK_UNITS[unit] * amount for unit, amount in step["advance_clock"].items())
+        if not 0 <= seconds <= MAX_CLOCK_OFFSET:  # NaN fails too
+            raise doc.error(where + ("advance_clock",), f"advance_clock: {seconds:g} seconds is not a time the clock "
+                            f"can move by (at most {MAX_CLOCK_OFFSET} seconds, 1000 years)")
     actor = step.get("as", "root")
     if actor != "root" and actor not in actors:
         raise doc.error(where + ("as",), f"no actor named {actor!r} (declared: root{''.join(', ' + a for a in actors)})")
@@ -219,7 +232,13 @@ def _check_setup(doc) -> None:
     seed = {"schema": "awsbox/seed/v1", **doc.data["setup"]}
     error = jsonschema.exceptions.best_match(documents.validator("awsbox/seed/v1").iter_errors(seed))
     if error is not None:
-        raise doc.error(("setup",) + documents.where(error), documents.describe(error))
+        raise doc.error(("setup",) + documents.where(error), documents.describe(error, ("setup",)))
+    for w, world in [((), seed)] + [(("accounts", i), a) for i, a in enumerate(seed.get("accounts") or [])]:
+        for b, bucket in enumerate(world.get("buckets") or []):
+            for o, obj in enumerate(bucket.get("objects") or []):
+                if "file" in obj and not (doc.path.parent / obj["file"]).is_file():
+                    raise doc.error(("setup",) + w + ("buckets", b, "objects", o, "file"),
+                                    f"no such file {obj['file']!r} (paths are relative to the scenario)")
 
 
 def load(path, text: str | None = None):

@@ -125,11 +125,29 @@ def where(error: jsonschema.ValidationError) -> tuple:
     return tuple(error.absolute_path) + tuple(unknown[:1])
 
 
-def describe(error: jsonschema.ValidationError) -> str:
-    """jsonschema's message, said the way a file's author reads it."""
-    place = ".".join(str(p) for p in error.absolute_path) or "the file"
+def describe(error: jsonschema.ValidationError, within: tuple = (), whole: str = "the file") -> str:
+    """jsonschema's message, said the way a file's author reads it. The
+    document checked may be part of a file (``within``: a scenario's setup)
+    or no file at all (``whole``: what to call it)."""
+    place = ".".join(str(p) for p in within + tuple(error.absolute_path)) or whole
     unknown = _unknown(error)
     if unknown:
         allowed = sorted(error.schema.get("properties", {}))
         return f"unknown field {', '.join(map(repr, unknown))} in {place} (allowed: {', '.join(allowed)})"
+    choices = _choices(error)
+    if choices:
+        given = [c for c in choices if c in error.instance]
+        how = "exactly one" if error.validator == "oneOf" else "at least one"
+        return f"{place}: needs {how} of {', '.join(choices)}" + (f" (has {', '.join(given)})" if given else "")
     return f"{place}: {error.message}"
+
+
+def _choices(error: jsonschema.ValidationError) -> list:
+    """The members of a "one of these" rule (a step's call, advance_clock or
+    local; an object's body, file or body_base64), else []."""
+    alternatives = error.schema.get(error.validator) if error.validator in ("oneOf", "anyOf") else None
+    if not isinstance(error.instance, dict) or not alternatives:
+        return []
+    if not all(set(a) == {"required"} and len(a["required"]) == 1 for a in alternatives):
+        return []
+    return [a["required"][0] for a in alternatives]

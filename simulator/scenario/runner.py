@@ -18,7 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from .. import trail
 from . import check, matchers
 from .actors import Actors
-from .target import ControlUnavailable
+from .target import ControlRefused, ControlUnavailable
 from .variables import MISSING, UnresolvedVariable, lookup, substitute
 
 CLOCK_UNITS = {"days": 86400, "hours": 3600, "minutes": 60, "seconds": 1}
@@ -139,13 +139,22 @@ class Run:
         """The setup: section is a seed document, loaded by the awsbox
         server itself (fixed key ids and key material need the server)."""
         seed = {"schema": "awsbox/seed/v1", **copy.deepcopy(self.data["setup"])}
-        for world in [seed] + seed.get("accounts", []):
-            for bucket in world.get("buckets", []):
-                for obj in bucket.get("objects", []):
-                    if "file" in obj:  # the server cannot read the scenario's files
-                        obj["body_base64"] = base64.b64encode((self.base_dir / obj.pop("file")).read_bytes()).decode()
         try:
+            for world in [seed] + seed.get("accounts", []):
+                for bucket in world.get("buckets", []):
+                    for obj in bucket.get("objects", []):
+                        if "file" in obj:  # the server cannot read the scenario's files
+                            obj["body_base64"] = base64.b64encode((self.base_dir / obj.pop("file")).read_bytes()).decode()
             self.target.control("POST", "/_awsbox/seed", substitute(seed, self.scope))
+        except OSError as error:
+            self.result.problems.append(f"setup: cannot read {error.filename}: {error.strerror}")
+            return False
+        except UnresolvedVariable as error:
+            self.result.problems.append(f"setup: {error}")
+            return False
+        except ControlRefused as error:
+            self.result.problems.append(f"setup: the server refused it: {error}")
+            return False
         except ControlUnavailable as error:
             self.result.problems.append(f"setup: needs an awsbox endpoint with the seed API: {error}")
             return False
@@ -167,6 +176,9 @@ class Run:
                 except UnresolvedVariable as error:
                     result.status = "skipped" if section == "teardown" else "failed"
                     result.problems.append(str(error))
+                except ControlRefused as error:
+                    result.status = "failed"
+                    result.problems.append(f"the awsbox control API refused it: {error}")
                 except ControlUnavailable as error:
                     result.status = "failed"
                     result.problems.append(f"needs the awsbox control API: {error}")

@@ -3,6 +3,7 @@ or real AWS through a profile. On awsbox the control API (clock, seed) and
 the event trail are there too."""
 from __future__ import annotations
 
+import json
 import os
 import urllib.error
 
@@ -17,6 +18,10 @@ AWSBOX_ROOT_KEYS = ("test", "test")
 
 class ControlUnavailable(RuntimeError):
     pass
+
+
+class ControlRefused(ControlUnavailable):
+    """The control API is there and answered an error: its own words."""
 
 
 class Target:
@@ -68,7 +73,11 @@ class Target:
         try:
             return control_client.call(self.endpoint, method, path, body, token=self.admin_token)
         except urllib.error.HTTPError as error:
-            detail = error.read().decode("utf-8", "replace")[:300]
-            raise ControlUnavailable(f"{method} {path} answered {error.code}: {detail}") from None
+            detail = error.read().decode("utf-8", "replace")
+            try:
+                detail = json.loads(detail)["error"]["message"]
+            except (ValueError, KeyError, TypeError):  # not awsbox's JSON error: not awsbox at all
+                raise ControlUnavailable(f"{method} {path} answered {error.code}: {detail[:300]}") from None
+            raise ControlRefused(f"{method} {path} answered {error.code}: {detail}") from None
         except (urllib.error.URLError, OSError, ValueError) as error:
             raise ControlUnavailable(f"{method} {path}: {error}") from None
