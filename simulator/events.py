@@ -23,6 +23,7 @@ second). The table keeps the most recent ``Config.event_retention`` events.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import logging
@@ -305,6 +306,8 @@ class EventTrail:
         self._flush_interval = flush_interval
         self._thread = None
         self._pid = None
+        # Events a thread records inside held(): trailed only if the block succeeds.
+        self._held = threading.local()
 
     def record(self, ctx, *, output=None, error=None) -> None:
         input_plan, output_plan = _plans(ctx)
@@ -349,8 +352,31 @@ class EventTrail:
             ctx.principal.access_key_id,
         )
         resources = [(r["type"], r["ARN"]) for r in event["resources"]]
+        held = getattr(self._held, "events", None)
+        if held is not None:
+            held.append((row, event, resources))
+            return
         with self._lock:
             self._buffer.append((row, event, resources))
+            self._ensure_thread()
+
+    @contextlib.contextmanager
+    def held(self):
+        """The calls this thread makes inside are trailed only if the block
+        succeeds: a seed that is rolled back as a whole leaves no events of
+        calls whose effects never happened."""
+        if getattr(self._held, "events", None) is not None:  # within another: that one decides
+            yield
+            return
+        self._held.events = []
+        try:
+            yield
+        except BaseException:
+            self._held.events = None
+            raise
+        events, self._held.events = self._held.events, None
+        with self._lock:
+            self._buffer.extend(events)
             self._ensure_thread()
 
     def _ensure_thread(self) -> None:

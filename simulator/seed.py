@@ -124,7 +124,7 @@ def apply(simulator, seed: dict, base_dir: Path | None = None) -> None:
     store = simulator.store
     written: set = set()
     try:
-        with store.tx() as db:
+        with simulator.events.held(), store.tx() as db:
             try:
                 for where, world in _worlds(seed):
                     account_id = simulator.config.default_account if not where else _account(simulator, world["name"])

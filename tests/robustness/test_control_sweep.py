@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import textwrap
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -209,6 +210,26 @@ def test_a_seed_loads_whole_or_not_at_all(server, s3, world, names):
             s3.head_bucket(Bucket=bucket)
         assert caught.value.response["Error"]["Code"] == "404"
     assert blob_files(server) == blobs  # no body of a rolled back object left on disk
+
+
+def test_a_rolled_back_seed_leaves_no_trail(server, s3):
+    """The calls of a seed that failed never took effect: the trail must not
+    show them as made (here in the default account, whose trail we can read)."""
+    bucket = unique("seed-trail")
+    seed = {"schema": "awsbox/seed/v1", "buckets": [{"name": bucket, "objects": [
+        {"key": "a", "body": "x"}, {"key": "b", "body": "y", "storage_class": "BOGUS"}]}]}
+    assert "storageClass" in refused(server, "/_awsbox/seed", json.dumps(seed))
+    time.sleep(0.5)  # the trail is written in batches, every 0.2 s
+    found = server.client("cloudtrail").lookup_events(
+        LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": f"arn:aws:s3:::{bucket}"}])["Events"]
+    assert [e["EventName"] for e in found] == []
+    # The same seed without its fault loads, and is trailed.
+    seed["buckets"][0]["objects"].pop()
+    server.control("POST", "/_awsbox/seed", seed)
+    time.sleep(0.5)
+    found = server.client("cloudtrail").lookup_events(
+        LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": f"arn:aws:s3:::{bucket}"}])["Events"]
+    assert {"CreateBucket", "PutObject"} <= {e["EventName"] for e in found}
 
 
 @pytest.mark.parametrize("seed, named", [
