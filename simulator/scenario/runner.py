@@ -146,17 +146,8 @@ class Run:
                         if "file" in obj:  # the server cannot read the scenario's files
                             obj["body_base64"] = base64.b64encode((self.base_dir / obj.pop("file")).read_bytes()).decode()
             self.target.control("POST", "/_awsbox/seed", substitute(seed, self.scope))
-        except OSError as error:
-            self.result.problems.append(f"setup: cannot read {error.filename}: {error.strerror}")
-            return False
-        except UnresolvedVariable as error:
-            self.result.problems.append(f"setup: {error}")
-            return False
-        except ControlRefused as error:
-            self.result.problems.append(f"setup: the server refused it: {error}")
-            return False
-        except ControlUnavailable as error:
-            self.result.problems.append(f"setup: needs an awsbox endpoint with the seed API: {error}")
+        except (OSError, UnresolvedVariable, ControlUnavailable) as error:
+            self.result.problems.append("setup: " + _setup_problem(error))
             return False
         return True
 
@@ -339,3 +330,14 @@ def scenario_files(paths) -> list[Path]:
     for path in map(Path, paths):
         found += sorted(p for p in path.glob("*.yaml")) if path.is_dir() else [path]
     return found
+
+
+def _setup_problem(error: Exception) -> str:
+    """Why a setup could not be loaded, in words."""
+    if isinstance(error, OSError):
+        return f"cannot read {error.filename}: {error.strerror}"
+    if isinstance(error, ControlRefused):  # before ControlUnavailable, which it is a kind of
+        return f"the server refused it: {error}"
+    if isinstance(error, ControlUnavailable):
+        return f"needs an awsbox endpoint with the seed API: {error}"
+    return str(error)
