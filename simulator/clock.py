@@ -13,6 +13,10 @@ import math
 import time
 
 UTC = _dt.timezone.utc
+# How far past real time the simulator clock may run. Far enough for any
+# expiry a test waits out; near enough that every date the services work out
+# from "now" (deletion windows, expirations, restores) is still a date.
+MAX_OFFSET = 1000 * 31_557_600  # 1000 Julian years, in seconds
 
 
 def real_now() -> _dt.datetime:

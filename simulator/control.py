@@ -15,16 +15,12 @@ from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from . import __version__, registry
-from .clock import iso8601
+from .clock import MAX_OFFSET as MAX_CLOCK_OFFSET, iso8601
 
 log = logging.getLogger("awsbox.control")
 control = Blueprint("awsbox_control", __name__)
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 CONTROL_PREFIXES = ("/_awsbox/", "/moto-api/")
-# How far past real time the simulator clock may run. Far enough for any
-# expiry a test waits out; near enough that every date the services work out
-# from "now" (deletion windows, expirations, restores) is still a date.
-MAX_CLOCK_OFFSET = 1000 * 31_557_600  # 1000 Julian years, in seconds
 
 
 def simulator():

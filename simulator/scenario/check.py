@@ -10,6 +10,7 @@ from pathlib import Path
 import botocore.session
 import jsonschema
 
+from ..clock import MAX_OFFSET as MAX_CLOCK_OFFSET
 from . import document as documents
 from .variables import REFERENCE, references
 
@@ -184,7 +185,6 @@ LOCAL_OUTPUTS = {"Encrypt": ("Ciphertext",), "Decrypt": ("Plaintext",)}
 
 def _check_step(doc, where: tuple, step: dict, actors: dict, defined: set, forgotten: set) -> None:
     if "advance_clock" in step:
-        from ..control import MAX_CLOCK_OFFSET
         from .runner import CLOCK_UNITS
 
         seconds = sum(CLOCK_UNITS[unit] * amount for unit, amount in step["advance_clock"].items())
