@@ -19,6 +19,7 @@ import hashlib
 import io
 import re
 
+from ..protocols.models import service_model
 from . import sigv2, sigv4
 from .credentials import AuthFailure, Credential, Scope
 from .payload import AwsChunkedPayload, ChunkSigner, VerifiedPayload
@@ -132,13 +133,19 @@ def _read_signed(request, params: dict) -> _Signed:
     raise sigv4.failure("missing", "no Authorization header and no presigned query")
 
 
-def _read_scope(signed: _Signed) -> Scope:
+def _read_scope(signed: _Signed, signing_name: str | None) -> Scope:
     parts = sigv4.split_credential(signed.credential)
     if parts is None:
         raise sigv4.failure("malformed", "credential is not AKID/date/region/service/aws4_request",
                             problem="credential", credential=signed.credential,
                             presigned=signed.presigned)
     access_key_id, date, region, service, terminator = parts
+    if signing_name is not None and service != signing_name:
+        # Routing falls back to X-Amz-Target / Action / S3 for a signing name
+        # it does not know; AWS refuses a scope naming another service even
+        # when the signature over it is good.
+        raise sigv4.failure("malformed", "credential scoped to another service", problem="scope_service",
+                            service=service, expected=signing_name, presigned=signed.presigned)
     if terminator != sigv4.TERMINATOR:
         raise sigv4.failure("malformed", "credential terminator", problem="terminator", terminator=terminator,
                             presigned=signed.presigned)
@@ -277,7 +284,7 @@ def authenticate(request, raw_path: str, body, *, lookup, real_now: _dt.datetime
                                   sim_now=sim_now, check_token=lambda token, cred: _check_token(token, cred, sim_now),
                                   on_sim_time=on_sim_time)
     signed = _read_signed(request, params)
-    scope = _read_scope(signed)
+    scope = _read_scope(signed, service_model(service).signing_name if service else None)
     _check_clock(signed, scope, real_now, sim_now, on_sim_time)
     credential = lookup(scope.access_key_id)
     if credential is None:

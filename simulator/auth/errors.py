@@ -176,6 +176,8 @@ def incomplete_signature_message(fields: dict) -> str:
         return " ".join(parts + [f"Authorization={authorization}"])
     if problem == "credential":
         return "Credential should be scoped to a valid region. "
+    if problem == "scope_service":
+        return f"Credential should be scoped to correct service: '{fields['expected']}'. "
     if problem == "terminator":
         return f"Credential should be scoped with a valid terminator: 'aws4_request', not '{fields['terminator']}'. "
     if problem == "scope_date":
@@ -222,6 +224,7 @@ def _s3_malformed(f: dict) -> AwsError:
         return AuthorizationQueryParametersError(incomplete_signature_message(f))
     detail = {
         "credential": S3_CREDENTIAL_FORMAT,
+        "scope_service": f'incorrect service "{f.get("service")}". This endpoint belongs to "{f.get("expected")}".',
         "terminator": f'incorrect terminal "{f.get("terminator")}". This endpoint uses "aws4_request".',
         "scope_date": "Invalid credential date. Date is not the same as X-Amz-Date.",
     }.get(problem, "")
@@ -280,6 +283,8 @@ def _json(failure: AuthFailure) -> AwsError:
     if kind == "missing":
         return MissingAuthenticationTokenException("Missing Authentication Token")
     if kind == "malformed":
+        if f.get("problem") == "scope_service":  # a scope problem, not an incomplete one
+            return InvalidSignatureException(incomplete_signature_message(f))
         return IncompleteSignatureException(incomplete_signature_message(f))
     if kind in ("unknown_key", "inactive_key", "invalid_token"):
         return UnrecognizedClientException(TOKEN_INVALID)
@@ -295,6 +300,8 @@ def _query(failure: AuthFailure) -> AwsError:
     if kind == "missing":
         return MissingAuthenticationToken("Request is missing Authentication Token")
     if kind == "malformed":
+        if f.get("problem") == "scope_service":
+            return SignatureDoesNotMatch(incomplete_signature_message(f))
         return IncompleteSignature(incomplete_signature_message(f))
     if kind in ("unknown_key", "inactive_key", "invalid_token"):
         return InvalidClientTokenId(TOKEN_INVALID)
