@@ -133,31 +133,18 @@ def _variants(authorization: str) -> dict[str, str]:
     }
 
 
+# KMS's and STS's answers: a header they cannot read, and a signature that does not match.
+_INCOMPLETE = (("IncompleteSignatureException", 400), ("IncompleteSignature", 400))
+_MISMATCH = (("InvalidSignatureException", 400), ("SignatureDoesNotMatch", 403))
 _EXPECTED = {
     # label: (S3, KMS, STS) as (code, status)
-    "lowercase algorithm": (("InvalidArgument", 400), ("IncompleteSignatureException", 400),
-                            ("IncompleteSignature", 400)),
-    "unknown algorithm": (("InvalidArgument", 400), ("IncompleteSignatureException", 400),
-                          ("IncompleteSignature", 400)),
-    "algorithm only": (("InvalidArgument", 400), ("IncompleteSignatureException", 400), ("IncompleteSignature", 400)),
-    "empty Signature": (("AuthorizationHeaderMalformed", 400), ("IncompleteSignatureException", 400),
-                        ("IncompleteSignature", 400)),
-    "no Credential": (("AuthorizationHeaderMalformed", 400), ("IncompleteSignatureException", 400),
-                      ("IncompleteSignature", 400)),
-    "four-part Credential": (("AuthorizationHeaderMalformed", 400), ("IncompleteSignatureException", 400),
-                             ("IncompleteSignature", 400)),
-    "empty region": (("AuthorizationHeaderMalformed", 400), ("IncompleteSignatureException", 400),
-                     ("IncompleteSignature", 400)),
-    "terminator aws5_request": (("AuthorizationHeaderMalformed", 400), ("IncompleteSignatureException", 400),
-                                ("IncompleteSignature", 400)),
-    "scope date 20000101": (("AuthorizationHeaderMalformed", 400), ("IncompleteSignatureException", 400),
-                            ("IncompleteSignature", 400)),
-    "SignedHeaders naming a header not sent": (("SignatureDoesNotMatch", 403), ("InvalidSignatureException", 400),
-                                               ("SignatureDoesNotMatch", 403)),
-    "SignedHeaders without host": (("SignatureDoesNotMatch", 403), ("InvalidSignatureException", 400),
-                                   ("SignatureDoesNotMatch", 403)),
-    "short signature": (("SignatureDoesNotMatch", 403), ("InvalidSignatureException", 400),
-                        ("SignatureDoesNotMatch", 403)),
+    **{label: (("InvalidArgument", 400), *_INCOMPLETE)
+       for label in ("lowercase algorithm", "unknown algorithm", "algorithm only")},
+    **{label: (("AuthorizationHeaderMalformed", 400), *_INCOMPLETE)
+       for label in ("empty Signature", "no Credential", "four-part Credential", "empty region",
+                     "terminator aws5_request", "scope date 20000101")},
+    **{label: (("SignatureDoesNotMatch", 403), *_MISMATCH)
+       for label in ("SignedHeaders naming a header not sent", "SignedHeaders without host", "short signature")},
 }
 
 
