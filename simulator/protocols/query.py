@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from lxml import etree
 from werkzeug.wrappers import Response
 
 from .protocol import Protocol, check, nodes, operation_names
 from .shapes import BadValue, flattened_name, text_scalar
-from .xml_shapes import document, write_members, xml_text
+from .xml_shapes import document, element, text, write_members
 
 _LEAF = None  # the key under which a dotted name's own value sits in the tree
 
@@ -49,25 +48,21 @@ class QueryProtocol(Protocol):
 
     def serialize(self, service, operation, output, request_id):
         _, n = nodes(service, operation)
-        root = etree.Element(f"{operation}Response", nsmap={None: service.model.metadata["xmlNamespace"]})
+        inner = ""
         if n is not None:
             wrapper = service.model.operation_model(operation).output_shape.serialization.get("resultWrapper")
-            write_members(etree.SubElement(root, wrapper or f"{operation}Result"), n, output or {})
-        etree.SubElement(etree.SubElement(root, "ResponseMetadata"), "RequestId").text = request_id
-        return Response(document(root), 200, {"Content-Type": "text/xml", "x-amzn-RequestId": request_id})
+            inner = element(wrapper or f"{operation}Result", write_members(n, output or {}))
+        inner += element("ResponseMetadata", element("RequestId", request_id))
+        body = document(f"{operation}Response", inner, service.model.metadata["xmlNamespace"])
+        return Response(body, 200, {"Content-Type": "text/xml", "x-amzn-RequestId": request_id})
 
     def serialize_error(self, service, error, request_id):
-        root = etree.Element("ErrorResponse", nsmap={None: service.model.metadata["xmlNamespace"]})
-        detail = etree.SubElement(root, "Error")
-        etree.SubElement(detail, "Type").text = "Sender" if error.sender_fault else "Receiver"
-        etree.SubElement(detail, "Code").text = error.code
-        etree.SubElement(detail, "Message").text = xml_text(error.message)
-        for name, value in error.fields.items():
-            if value is not None:
-                etree.SubElement(detail, name).text = xml_text(str(value))
-        etree.SubElement(root, "RequestId").text = request_id
-        response = Response(document(root), error.status, {"Content-Type": "text/xml",
-                                                            "x-amzn-RequestId": request_id})
+        detail = (element("Type", "Sender" if error.sender_fault else "Receiver") + element("Code", text(error.code))
+                  + element("Message", text(error.message))
+                  + "".join(element(name, text(str(value))) for name, value in error.fields.items() if value is not None))
+        body = document("ErrorResponse", element("Error", detail) + element("RequestId", request_id),
+                        service.model.metadata["xmlNamespace"])
+        response = Response(body, error.status, {"Content-Type": "text/xml", "x-amzn-RequestId": request_id})
         response.headers.update(error.headers)
         return response
 

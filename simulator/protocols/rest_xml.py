@@ -10,7 +10,6 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, unquote
 
-from lxml import etree
 from werkzeug.wrappers import Response
 from werkzeug.wsgi import FileWrapper
 
@@ -332,15 +331,11 @@ class RestXmlProtocol(Protocol):
         return response
 
     def serialize_error(self, service, error, request_id):
-        root = etree.Element("Error")
-        etree.SubElement(root, "Code").text = error.code
-        etree.SubElement(root, "Message").text = xml_shapes.xml_text(error.message)
-        for name, value in error.fields.items():
-            if value is not None:
-                etree.SubElement(root, name).text = xml_shapes.xml_text(str(value))
-        etree.SubElement(root, "RequestId").text = request_id
-        etree.SubElement(root, "HostId").text = _host_id(request_id)
-        response = Response(xml_shapes.document(root), error.status, content_type="application/xml")
+        element, text = xml_shapes.element, xml_shapes.text
+        inner = (element("Code", text(error.code)) + element("Message", text(error.message))
+                 + "".join(element(name, text(str(value))) for name, value in error.fields.items() if value is not None)
+                 + element("RequestId", request_id) + element("HostId", _host_id(request_id)))
+        response = Response(xml_shapes.document("Error", inner), error.status, content_type="application/xml")
         response.headers["x-amz-request-id"] = request_id
         response.headers["x-amz-id-2"] = _host_id(request_id)
         response.headers.update({name: mail_safe(str(value)) for name, value in error.headers.items()})
@@ -428,9 +423,7 @@ def _body(service, operation, n, output) -> tuple:
             return b"", None
         if f.node.type == "structure":
             ns = (f.xml_namespace or {}).get("uri", S3_NAMESPACE)
-            root = etree.Element(f.wire, nsmap={None: ns})
-            xml_shapes.write_members(root, f.node, value)
-            return xml_shapes.document(root), "application/xml"
+            return xml_shapes.structure_document(f.wire, f.node, value, ns), "application/xml"
         if isinstance(value, str):
             return value.encode("utf-8"), None
         if hasattr(value, "read"):
@@ -439,13 +432,11 @@ def _body(service, operation, n, output) -> tuple:
     fields = _document_fields(n)
     if not fields:
         return b"", None
-    root = etree.Element(_root_name(service.model, operation), nsmap={None: S3_NAMESPACE})
+    name = _root_name(service.model, operation)
     sole = fields[0] if len(fields) == 1 else None
-    if sole is not None and sole.wire == root.tag and sole.node.type not in ("structure", "list", "map"):
+    if sole is not None and sole.wire == name and sole.node.type not in ("structure", "list", "map"):
         # The document is the member itself: <LocationConstraint>eu-west-1</...>.
         value = output.get(sole.key)
-        if value is not None:
-            root.text = shapes.scalar_text(sole, value)
-    else:
-        xml_shapes.write_members(root, n, output)
-    return xml_shapes.document(root), "application/xml"
+        inner = xml_shapes.text(shapes.scalar_text(sole, value)) if value is not None else ""
+        return xml_shapes.document(name, inner, S3_NAMESPACE), "application/xml"
+    return xml_shapes.structure_document(name, n, output, S3_NAMESPACE), "application/xml"

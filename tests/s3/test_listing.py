@@ -101,3 +101,25 @@ def test_raw_encoding_type_url_answer(server, bucket, s3):
     assert b"<Key>a%20b%2Bc</Key>" in response.content
     assert b"<EncodingType>url</EncodingType>" in response.content
     assert error_of(s3.list_objects_v2, Bucket=bucket, EncodingType="base64")[0] == "InvalidArgument"
+
+
+def test_raw_listing_escapes_markup_and_keeps_carriage_returns(server, bucket, s3):
+    """Without encoding-type=url the keys travel as XML text: markup escaped,
+    CR as a character reference (a parser turns a bare CR into LF), and what
+    XML cannot hold at all replaced by U+FFFD."""
+    import requests
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    from lxml import etree
+
+    keys = sorted(["a&b", "<tag>", "x>y", "cr\rkey", "quote\"'key", "bell\x07key"])
+    for key in keys:
+        s3.put_object(Bucket=bucket, Key=key, Body=b"")
+    request = AWSRequest(method="GET", url=f"{server.endpoint}/{bucket}?list-type=2")
+    S3SigV4Auth(Credentials("test", "test"), "s3", "us-east-1").add_auth(request)
+    response = requests.get(request.url, headers=dict(request.headers))
+    assert response.status_code == 200
+    assert b"<Key>cr&#13;key</Key>" in response.content and b"<Key>a&amp;b</Key>" in response.content
+    listed = [e.text for e in etree.fromstring(response.content).iter("{*}Key")]
+    assert listed == [k.replace("\x07", "\ufffd") for k in keys]
