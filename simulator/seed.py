@@ -66,7 +66,7 @@ def load_document(simulator, seed) -> None:
     if error is not None:
         raise SeedError((), describe(error, whole="the document"))
     check(seed)
-    for where, world in _worlds(seed):
+    for where, world in worlds(seed):
         for b, bucket in enumerate(world.get("buckets") or []):
             for o, obj in enumerate(bucket.get("objects") or []):
                 if "file" in obj:
@@ -76,7 +76,7 @@ def load_document(simulator, seed) -> None:
     apply(simulator, seed)
 
 
-def _worlds(seed: dict) -> list[tuple[tuple, dict]]:
+def worlds(seed: dict) -> list[tuple[tuple, dict]]:
     """(where, world): the default account's, then each of ``accounts:``."""
     return [((), seed)] + [(("accounts", i), world) for i, world in enumerate(seed.get("accounts") or [])]
 
@@ -88,9 +88,9 @@ UNIQUE = (("policies", "name"), ("groups", "name"), ("users", "name"), ("roles",
 def check(seed: dict) -> None:
     """What the schema cannot say: no name given twice (which of two
     different declarations would win?), and bytes that are base64."""
-    _unique(("accounts",), [world["name"] for _, world in _worlds(seed)[1:]], "account")
+    _unique(("accounts",), [world["name"] for _, world in worlds(seed)[1:]], "account")
     aliases = []
-    for where, world in _worlds(seed):
+    for where, world in worlds(seed):
         for kind, member in UNIQUE:
             _unique(where + (kind,), [item[member] for item in world.get(kind) or []], kind[:-1])
         for k, key in enumerate(world.get("keys") or []):
@@ -126,7 +126,7 @@ def apply(simulator, seed: dict, base_dir: Path | None = None) -> None:
     try:
         with simulator.events.held(), store.tx() as db:
             try:
-                for where, world in _worlds(seed):
+                for where, world in worlds(seed):
                     account_id = simulator.config.default_account if not where else _account(simulator, world["name"])
                     World(simulator, account_id, world.get("region") or simulator.config.region, base_dir, where).load(world)
             except BaseException:

@@ -229,11 +229,13 @@ def _check_step(doc, where: tuple, step: dict, actors: dict, defined: set, forgo
 
 def _check_setup(doc) -> None:
     """``setup:`` is a seed document (its schema: line left out)."""
+    from ..seed import worlds  # seed imports this package: imported when used, not at load
+
     seed = {"schema": "awsbox/seed/v1", **doc.data["setup"]}
     error = jsonschema.exceptions.best_match(documents.validator("awsbox/seed/v1").iter_errors(seed))
     if error is not None:
         raise doc.error(("setup",) + documents.where(error), documents.describe(error, ("setup",)))
-    for w, world in [((), seed)] + [(("accounts", i), a) for i, a in enumerate(seed.get("accounts") or [])]:
+    for w, world in worlds(seed):
         for b, bucket in enumerate(world.get("buckets") or []):
             for o, obj in enumerate(bucket.get("objects") or []):
                 if "file" in obj and not (doc.path.parent / obj["file"]).is_file():
