@@ -128,8 +128,7 @@ class Simulator:
                     db.execute(f'DELETE FROM "{table}" WHERE account_id = ?{keep}', (account,))
             if account is None:
                 db.execute("UPDATE clock SET offset_seconds = 0")
-        for blob_id in doomed_blobs:
-            self.store.blobs.delete(blob_id)
+        self.store.blobs.delete(*doomed_blobs)
         self.accounts.bootstrap()
 
     # -- the AWS request path ------------------------------------------------

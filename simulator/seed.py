@@ -133,11 +133,11 @@ def apply(simulator, seed: dict, base_dir: Path | None = None) -> None:
                 written = _blob_ids(db)
                 raise
     except BaseException:
-        # The objects' bodies are files, which no rollback takes back: those
-        # only the rolled back rows pointed to go too. (A seed only puts
-        # objects that are not there, so it dooms no older body.)
-        for blob_id in written - _blob_ids(store.read()):
-            store.blobs.delete(blob_id)
+        # Bodies kept as files no rollback takes back (small ones are rows,
+        # rolled back with the rest): those only the rolled back rows pointed
+        # to go too. (A seed only puts objects that are not there, so it
+        # dooms no older body.)
+        store.blobs.delete(*(written - _blob_ids(store.read())))
         raise
     finally:
         simulator.events.flush()

@@ -214,7 +214,7 @@ def _apply(ctx, bucket: str, rule: dict, minimum_size: str | None, now: float) -
                            (bucket, now - abort["DaysAfterInitiation"] * DAY)).fetchall()
         for upload in stale:
             if upload["key"].startswith(prefix):
-                objects.delete_blobs(ctx, multipart.remove(ctx, upload["upload_id"]))
+                ctx.store.blobs.delete(*multipart.remove(ctx, upload["upload_id"]))
 
 
 def _only_version(db, marker) -> bool:

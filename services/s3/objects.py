@@ -364,11 +364,6 @@ def check_write_conditions(current, key: str, if_match: str | None, if_none_matc
             raise PreconditionFailed(Condition="If-Match")
 
 
-def delete_blobs(ctx, blob_ids) -> None:
-    for blob_id in blob_ids:
-        ctx.store.blobs.delete(blob_id)
-
-
 def row_fields(ctx, bucket_row, *, size, etag, storage_class, headers, metadata, tags, protection, sealed_key,
                checksum_algorithm, checksum_value, checksum_type, blob_id=None, body_id=None, parts_count=None) -> dict:
     """The columns of a new object version."""
@@ -441,7 +436,7 @@ def delete(ctx, bucket: str, key: str, version_id: str | None = None) -> Deleted
                  ctx.account_id),
             )
             result = Deleted(True, marker_id)
-    delete_blobs(ctx, doomed)
+    ctx.store.blobs.delete(*doomed)
     return result
 
 

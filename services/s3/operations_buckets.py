@@ -7,7 +7,7 @@ from .errors import (
     InvalidBucketAclWithBlockPublicAccessError,
     InvalidBucketAclWithObjectOwnership,
 )
-from .objects import delete_blobs, timestamp
+from .objects import timestamp
 
 
 @operation
@@ -43,7 +43,7 @@ def create_bucket(ctx, params):
 
 @operation
 def delete_bucket(ctx, params):
-    delete_blobs(ctx, buckets.delete(ctx, params["Bucket"]))
+    ctx.store.blobs.delete(*buckets.delete(ctx, params["Bucket"]))
     return {}
 
 

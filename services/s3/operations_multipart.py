@@ -181,7 +181,7 @@ def complete_multipart_upload(ctx, params):
         committed = objects.commit(ctx, bucket["name"], key, fields, parts=object_parts, if_match=if_match,
                                    if_none_match=if_none_match)
         leftovers = [b for b in multipart.remove(ctx, upload["upload_id"]) if b not in kept]
-    objects.delete_blobs(ctx, committed.doomed_blobs + leftovers)
+    ctx.store.blobs.delete(*committed.doomed_blobs, *leftovers)
     out = {"Location": f"/{bucket['name']}/{key}", "Bucket": bucket["name"], "Key": key, "ETag": quoted(etag),
            **protection.response(customer_key_md5=params.get("SSECustomerKeyMD5"))}
     out.pop("SSECustomerAlgorithm", None)
@@ -197,7 +197,7 @@ def complete_multipart_upload(ctx, params):
 def abort_multipart_upload(ctx, params):
     bucket = buckets.get(ctx, params["Bucket"])
     upload = multipart.get(ctx, bucket["name"], params["Key"], params["UploadId"])
-    objects.delete_blobs(ctx, multipart.remove(ctx, upload["upload_id"]))
+    ctx.store.blobs.delete(*multipart.remove(ctx, upload["upload_id"]))
     return {}
 
 

@@ -63,7 +63,7 @@ def put_object(ctx, params):
     except BaseException:
         ctx.store.blobs.delete(stored.blob_id)
         raise
-    objects.delete_blobs(ctx, committed.doomed_blobs)
+    ctx.store.blobs.delete(*committed.doomed_blobs)
     out = {
         "ETag": quoted(etag),
         checksums.member(running.algorithm): running.value(),
@@ -274,7 +274,7 @@ def copy_object(ctx, params):
     except BaseException:
         ctx.store.blobs.delete(stored.blob_id)
         raise
-    objects.delete_blobs(ctx, committed.doomed_blobs)
+    ctx.store.blobs.delete(*committed.doomed_blobs)
     result = {"ETag": quoted(etag), "LastModified": timestamp(fields["last_modified"]),
               checksums.member(algorithm): running.value(), "ChecksumType": "FULL_OBJECT"}
     out = {

@@ -32,6 +32,7 @@ import weakref
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from . import blobs
 from .blobs import BlobStore
 
 # component name -> ordered list of SQL scripts. Appending a script is a
@@ -75,6 +76,7 @@ CORE_SCHEMA = [
     -- known real time be placed on the simulator's timeline.
     CREATE TABLE clock_history (real_ts REAL PRIMARY KEY, offset_seconds REAL NOT NULL);
     """,
+    blobs.SCHEMA,
 ]
 
 
@@ -91,7 +93,7 @@ def register_schema(component: str, migrations: list[str], *, volatile: tuple[st
     _VOLATILE.update(volatile)
 
 
-register_schema("core", CORE_SCHEMA)
+register_schema("core", CORE_SCHEMA, volatile=("blobs",))
 
 PROCESS, MACHINE = "process", "machine"
 DURABILITIES = (PROCESS, MACHINE)
@@ -144,7 +146,7 @@ class Store:
         self.durability = durability
         fsync = durable and durability == MACHINE
         self._synchronous = "OFF" if not durable else ("FULL" if fsync else "NORMAL")
-        self.blobs = BlobStore(self.data_dir / "blobs", fsync=fsync)
+        self.blobs = BlobStore(self.data_dir / "blobs", self, fsync=fsync)
         self._local = threading.local()
         # Store.cached: key -> _Kept, shared by this process's threads.
         self._cache: dict[tuple, _Kept] = {}

@@ -10,6 +10,8 @@ import time
 
 import pytest
 
+from simulator.store import Store
+
 
 def test_restart_keeps_state(awsbox_server_factory):
     server = awsbox_server_factory().start()
@@ -76,7 +78,8 @@ STORE_WRITER = textwrap.dedent(
     store = Store(sys.argv[1])
     n = 0
     while True:
-        blob_id, _ = store.blobs.write([b"x" * 4096, str(n).encode()])
+        # Every third body is a file, the others rows of the database.
+        blob_id, _ = store.blobs.write([b"x" * (200_000 if n % 3 == 0 else 4096), str(n).encode()])
         with store.tx() as db:
             db.execute("INSERT INTO probe VALUES (?, ?, NULL)", (n, blob_id))
         print(n, blob_id, flush=True)   # acknowledged only after commit
@@ -96,18 +99,17 @@ def test_store_level_kill_9_keeps_every_acknowledged_commit(tmp_path):
     writer.wait()
     db = sqlite3.connect(tmp_path / "state.sqlite3")
     rows = dict(db.execute("SELECT n, blob_id FROM probe").fetchall())
+    blobs = Store(tmp_path).blobs
+    assert {blob_id.startswith("db") for _, blob_id in acknowledged} == {True, False}  # rows and files
     for n, blob_id in acknowledged:
         assert rows[int(n)] == blob_id
-        path = tmp_path / "blobs" / blob_id[:2] / blob_id
-        assert path.read_bytes() == b"x" * 4096 + n.encode()
+        assert blobs.open(blob_id).read() == b"x" * (200_000 if int(n) % 3 == 0 else 4096) + n.encode()
     # Nothing half-visible: every committed row points at a complete blob.
     for n, blob_id in rows.items():
-        assert (tmp_path / "blobs" / blob_id[:2] / blob_id).read_bytes().endswith(str(n).encode())
+        assert blobs.open(blob_id).read().endswith(str(n).encode())
 
 
 def test_failed_transaction_changes_nothing(tmp_path):
-    from simulator.store import Store
-
     store = Store(tmp_path)
     with store.tx() as db:
         db.execute("INSERT INTO accounts VALUES ('111111111111', 'a', 0)")
@@ -120,8 +122,6 @@ def test_failed_transaction_changes_nothing(tmp_path):
 
 
 def test_schema_versions_are_recorded_and_reopen_is_idempotent(tmp_path):
-    from simulator.store import Store
-
     Store(tmp_path).close()
     store = Store(tmp_path)
     versions = dict(store.read().execute("SELECT component, version FROM schema_versions").fetchall())

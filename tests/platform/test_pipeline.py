@@ -6,7 +6,9 @@ import os
 import pytest
 
 from simulator import pipeline
-from simulator.store.blobs import BlobStore
+from simulator.store import Store
+from simulator.store.blobs import INLINE_MAX
+from tests.stored import blob_ids
 
 
 def test_a_stage_keeps_the_order_of_its_calls():
@@ -39,17 +41,22 @@ def test_a_failure_on_a_pool_thread_is_raised_to_the_caller():
         stage.wait()
 
 
-def test_a_blob_whose_source_fails_leaves_no_file(tmp_path):
-    store = BlobStore(tmp_path)
+@pytest.mark.parametrize("piece", [pipeline.PARALLEL_MIN, 100], ids=["large, a file", "small, a row"])
+def test_a_blob_whose_source_fails_leaves_nothing(tmp_path, piece):
+    store = Store(tmp_path).blobs
 
     def chunks():
-        yield os.urandom(pipeline.PARALLEL_MIN)
-        yield os.urandom(pipeline.PARALLEL_MIN)
+        yield os.urandom(piece)
+        yield os.urandom(piece)
         raise ConnectionResetError("client went away")
 
     with pytest.raises(ConnectionResetError):
         store.write(chunks())
-    assert not any(path.is_file() for path in tmp_path.rglob("*"))
-    blob_id, size = store.write(iter([b"a" * pipeline.PARALLEL_MIN, b"b" * 10]))
-    assert size == pipeline.PARALLEL_MIN + 10
-    assert store.open(blob_id).read() == b"a" * pipeline.PARALLEL_MIN + b"b" * 10
+    assert blob_ids(tmp_path) == set()
+    blob_id, size = store.write(iter([b"a" * piece, b"b" * 10]))
+    assert size == piece + 10
+    assert store.open(blob_id).read() == b"a" * piece + b"b" * 10
+    assert blob_ids(tmp_path) == {blob_id}
+    assert (tmp_path / "blobs" / blob_id[:2] / blob_id).is_file() == (piece > INLINE_MAX)
+    store.delete(blob_id, blob_id)
+    assert blob_ids(tmp_path) == set()

@@ -22,6 +22,7 @@ from raw_requests import Raw, Wire, error_code, json_request, problems, query_re
 
 from simulator import registry
 from simulator.app import SERVICE_PACKAGES
+from tests.stored import blob_ids
 
 for package in SERVICE_PACKAGES:  # registers every service's handlers
     importlib.import_module(package)
@@ -380,10 +381,6 @@ def _expect(robustness, raws, *, strict=True):
 
 # -- refused writes change nothing --------------------------------------------------
 
-def _blob_files(server) -> set:
-    return {p.name for p in (Path(server.data_dir) / "blobs").rglob("*") if p.is_file()}
-
-
 def test_refused_writes_change_nothing(robustness):
     """A sample of writes refused for their input, sent by the SDK (client
     validation off): each gets an AWS error; keys, identities, buckets,
@@ -432,7 +429,7 @@ def test_refused_writes_change_nothing(robustness):
         lambda: s3.delete_bucket(Bucket=bucket),
     ]
     states = {service: robustness.state(service) for service in ("kms", "iam", "s3")}
-    blobs = _blob_files(server)
+    blobs = blob_ids(server.data_dir)
     offset = robustness.log_size()
     accepted = []
     for write in bad_writes:
@@ -446,4 +443,4 @@ def test_refused_writes_change_nothing(robustness):
     assert not accepted, f"bad writes accepted (lines {accepted})"
     assert "Traceback" not in log, _report([], log)
     assert {service: robustness.state(service) for service in ("kms", "iam", "s3")} == states
-    assert _blob_files(server) == blobs, "a refused upload left blob files behind"
+    assert blob_ids(server.data_dir) == blobs, "a refused upload left a blob behind"

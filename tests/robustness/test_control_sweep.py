@@ -20,6 +20,7 @@ import botocore.exceptions
 import pytest
 
 from simulator.scenario import ScenarioError, Target, load, run_scenario
+from tests.stored import blob_ids
 
 POSTS = ("/_awsbox/reset", "/moto-api/reset", "/_awsbox/clock/advance", "/_awsbox/accounts", "/_awsbox/seed")
 
@@ -150,13 +151,6 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
-def blob_files(server) -> set:
-    import pathlib
-
-    root = pathlib.Path(server.data_dir) / "blobs"
-    return {p for p in root.rglob("*") if p.is_file() and "tmp" not in p.relative_to(root).parts}
-
-
 POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}
 # (what is wrong, the world: its parts before the fault load fine, so a seed
 # that is not all or nothing leaves them behind; what the error names)
@@ -201,7 +195,7 @@ def test_a_seed_loads_whole_or_not_at_all(server, s3, world, names):
     text = json.dumps({"schema": "awsbox/seed/v1", "accounts": [{"name": account, **world}]})
     buckets = [unique("seed-sweep") for _ in range(2)]
     text = text.replace('"@2"', f'"{buckets[1]}"').replace('"@"', f'"{buckets[0]}"')
-    blobs = blob_files(server)
+    blobs = blob_ids(server.data_dir)
     message = refused(server, "/_awsbox/seed", text)
     assert message.startswith(f"seed: {names[0]}") and names[1] in message, message
     assert account not in [a["name"] for a in server.control("GET", "/_awsbox/accounts")["accounts"]]
@@ -209,7 +203,7 @@ def test_a_seed_loads_whole_or_not_at_all(server, s3, world, names):
         with pytest.raises(botocore.exceptions.ClientError) as caught:
             s3.head_bucket(Bucket=bucket)
         assert caught.value.response["Error"]["Code"] == "404"
-    assert blob_files(server) == blobs  # no body of a rolled back object left on disk
+    assert blob_ids(server.data_dir) == blobs  # no body of a rolled back object left behind
 
 
 def test_a_rolled_back_seed_leaves_no_trail(server, s3):

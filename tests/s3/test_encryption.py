@@ -5,24 +5,30 @@ import hashlib
 import os
 import pathlib
 
+import pytest
+
+from tests.stored import database
 from .conftest import error_body, error_of, unique
 
 SECRET = b"The quick brown fox: a plaintext that must never reach the disk. " * 2000
 
 
-def blobs_containing(server, needle: bytes) -> list[pathlib.Path]:
-    root = pathlib.Path(server.data_dir) / "blobs"
+def files_containing(server, needle: bytes) -> list[pathlib.Path]:
+    """Files of the data dir holding ``needle``: blob files, and the state
+    database and its WAL, which hold small bodies."""
+    root = pathlib.Path(server.data_dir)
     return [p for p in root.rglob("*") if p.is_file() and needle in p.read_bytes()]
 
 
-def test_sse_s3_by_default_and_nothing_plaintext_on_disk(server, s3, bucket):
+@pytest.mark.parametrize("size", [100, len(SECRET)], ids=["small, a row", "large, a file"])
+def test_sse_s3_by_default_and_nothing_plaintext_on_disk(server, s3, bucket, size):
     marker = os.urandom(8).hex().encode()
-    body = marker + SECRET
+    body = marker + SECRET[:size]
     put = s3.put_object(Bucket=bucket, Key="secret.txt", Body=body)
     assert put["ServerSideEncryption"] == "AES256"
     assert s3.get_object(Bucket=bucket, Key="secret.txt")["Body"].read() == body
-    assert blobs_containing(server, marker) == []
-    assert blobs_containing(server, SECRET[:64]) == []
+    assert files_containing(server, marker) == []
+    assert files_containing(server, SECRET[:64]) == []
 
 
 def test_bucket_encryption_defaults_to_sse_s3(s3, bucket):
@@ -170,7 +176,7 @@ def test_sse_c_round_trip(server, s3, bucket):
     assert error_of(s3.get_object, Bucket=bucket, Key="plain", SSECustomerAlgorithm="AES256",
                     SSECustomerKey=CUSTOMER_KEY)[0] == "InvalidRequest"
     # The key is nowhere on disk: not in blobs, not in the state store.
-    assert blobs_containing(server, marker) == []
+    assert files_containing(server, marker) == []
     state = (pathlib.Path(server.data_dir) / "state.sqlite3").read_bytes()
     assert CUSTOMER_KEY not in state and base64.b64encode(CUSTOMER_KEY) not in state
 
@@ -211,12 +217,22 @@ def test_copy_changes_encryption(s3, kms, bucket):
     kms.enable_key(KeyId=key["KeyId"])
 
 
-def test_tampered_blob_is_never_served(server, s3, bucket):
-    s3.put_object(Bucket=bucket, Key="k", Body=b"A" * 1000)
-    marker_blobs = sorted((pathlib.Path(server.data_dir) / "blobs").rglob("*"), key=lambda p: p.stat().st_mtime)
-    blob = [p for p in marker_blobs if p.is_file() and p.parent.name != "tmp"][-1]
-    data = bytearray(blob.read_bytes())
-    data[10] ^= 1
-    blob.write_bytes(bytes(data))
+def _one_bit_flipped(data: bytes) -> bytes:
+    return data[:10] + bytes([data[10] ^ 1]) + data[11:]
+
+
+@pytest.mark.parametrize("size", [1000, 200_000], ids=["small, a row", "large, a file"])
+def test_tampered_blob_is_never_served(server, s3, bucket, size):
+    s3.put_object(Bucket=bucket, Key="k", Body=b"A" * size)
+    with database(server.data_dir) as db, db:
+        [blob_id] = db.execute("SELECT blob_id FROM s3_objects WHERE bucket = ? AND key = 'k'", (bucket,)).fetchone()
+        if blob_id.startswith("db"):
+            row_id = int(blob_id[2:], 16)
+            [data] = db.execute("SELECT data FROM blobs WHERE id = ?", (row_id,)).fetchone()
+            db.execute("UPDATE blobs SET data = ? WHERE id = ?", (_one_bit_flipped(data), row_id))
+        else:
+            blob = pathlib.Path(server.data_dir) / "blobs" / blob_id[:2] / blob_id
+            blob.write_bytes(_one_bit_flipped(blob.read_bytes()))
+    assert blob_id.startswith("db") == (size < 96 * 1024)
     code, _, status = error_of(s3.get_object, Bucket=bucket, Key="k")
     assert (code, status) == ("InternalError", 500)

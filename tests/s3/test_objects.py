@@ -5,6 +5,8 @@ import hashlib
 
 import pytest
 
+from tests.stored import blob_ids
+
 from .conftest import error_body, error_of, unique
 
 
@@ -239,8 +241,6 @@ def test_malformed_xml(server, bucket):
 
 
 def test_objects_survive_restart_and_reset_removes_blobs(private_server):
-    import pathlib
-
     s3 = private_server.client("s3")
     kms = private_server.client("kms")
     key = kms.create_key()["KeyMetadata"]
@@ -253,10 +253,9 @@ def test_objects_survive_restart_and_reset_removes_blobs(private_server):
     s3 = private_server.client("s3")
     assert s3.get_object(Bucket="durable", Key="s3")["Body"].read() == b"sse-s3 body"
     assert s3.get_object(Bucket="durable", Key="kms")["Body"].read() == b"sse-kms body"
+    assert len(blob_ids(private_server.data_dir)) == 2
     private_server.reset()
-    blobs = [p for p in (pathlib.Path(private_server.data_dir) / "blobs").rglob("*")
-             if p.is_file() and p.parent.name != "tmp"]
-    assert blobs == []
+    assert blob_ids(private_server.data_dir) == set()
 
 
 @pytest.mark.parametrize("upload", ["put", "part"])
