@@ -21,7 +21,7 @@ from werkzeug.wrappers import Request, Response
 
 from . import authorization, events, registry, routing, throwaway
 from .accounts import Accounts, root_principal
-from .auth import AuthFailure, authenticate
+from .auth import AuthFailure, authenticate, check_region
 from .auth.errors import to_aws_error
 from .clock import Clock, real_now
 from .config import Config
@@ -175,6 +175,8 @@ class Simulator:
             if operation not in service.handlers:
                 raise service.not_implemented(f"The operation {operation} is not implemented by awsbox.")
             params = protocol.parse(service, operation, request, route.path, body)
+            if service.expected_region is not None and self.config.auth != "permissive":
+                check_region(request, scope, service.expected_region(self.store, operation, params))
             ctx = RequestContext(
                 request_id=request_id,
                 service=service.name,

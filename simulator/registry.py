@@ -59,6 +59,11 @@ class Service:
         # client sent with it (S3: Content-MD5, x-amz-checksum-*): a callable
         # (lowercased headers, document bytes) raising the service's error.
         self.check_document = None
+        # Services whose resources live in one region each (S3's buckets):
+        # a callable (store, operation, params) -> the region a request for
+        # them must be signed for, or None when any region will do. A request
+        # signed for another is refused before it is authorized.
+        self.expected_region = None
         self.handlers: dict[str, Callable] = {}
         self._by_normal = {_normal(op): op for op in self.model.operation_names}
         if register:  # False: a stand-alone service (protocol tests), never served

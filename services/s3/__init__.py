@@ -14,7 +14,7 @@ import functools
 
 from simulator.registry import Service
 
-from . import checksums, lifecycle, schema  # noqa: F401  (schema declares the tables)
+from . import buckets, checksums, lifecycle, schema  # noqa: F401  (schema declares the tables)
 from .errors import MalformedXML, MethodNotAllowed, NotImplemented, argument_error
 
 # A request matching no operation is MethodNotAllowed (405); an operation of
@@ -23,6 +23,7 @@ from .errors import MalformedXML, MethodNotAllowed, NotImplemented, argument_err
 s3 = Service("s3", validation_error=argument_error, unknown_operation=MethodNotAllowed,
              not_implemented=NotImplemented, malformed_body=MalformedXML)
 s3.check_document = checksums.verify_document
+s3.expected_region = buckets.expected_region
 
 
 def operation(fn):

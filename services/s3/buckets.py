@@ -136,16 +136,35 @@ def get(ctx, name: str, db=None):
     there). Who may use it (its owner, or another account a bucket policy lets
     in) was decided before the handler ran, by the one authorization point
     (policies/authorizers/s3.py)."""
-    query = "SELECT * FROM s3_buckets WHERE name = ?"
-    if db is not None:
-        row = db.execute(query, (name,)).fetchone()
-    else:
-        # Kept while the buckets table is unchanged (Store.cached): every
-        # object request asks.
-        row = ctx.store.cached(("s3-bucket", name), lambda: ctx.store.read().execute(query, (name,)).fetchone())
+    row = db.execute(_ROW, (name,)).fetchone() if db is not None else _kept_row(ctx.store, name)
     if row is None:
         raise NoSuchBucket(BucketName=name)
     return row
+
+
+_ROW = "SELECT * FROM s3_buckets WHERE name = ?"
+
+
+def _kept_row(store, name: str):
+    # Kept while the buckets table is unchanged (Store.cached): every object
+    # request asks.
+    return store.cached(("s3-bucket", name), lambda: store.read().execute(_ROW, (name,)).fetchone())
+
+
+# Operations any region may address: GetBucketLocation is how a client finds
+# a bucket's region (S3 answers it in every region), and CreateBucket has
+# region rules of its own (region_for).
+_ANY_REGION = frozenset({"CreateBucket", "GetBucketLocation"})
+
+
+def expected_region(store, operation: str, params: dict) -> str | None:
+    """The region a request must be signed for: its bucket's, if it names one
+    that exists (see Service.expected_region)."""
+    name = params.get("Bucket")
+    if not name or operation in _ANY_REGION:
+        return None
+    row = _kept_row(store, name)
+    return row["region"] if row is not None else None
 
 
 def delete(ctx, name: str) -> list[str]:

@@ -262,6 +262,17 @@ def _permissive(request, body, lookup, default_principal):
     return credential, scope, body
 
 
+def check_region(request, scope: Scope | None, expected: str | None) -> None:
+    """A request signed for one region that addresses a resource living in
+    another (``expected``) is refused, naming the right one: S3's SDKs then
+    sign again for it and retry. Unsigned and SigV2 requests claim no region."""
+    if scope is None or expected is None or scope.region == expected:
+        return
+    presigned = "Authorization" not in request.headers and _is_presigned(sigv4.query_params(request.query_string))
+    raise sigv4.failure("malformed", "signed for another region", problem="region", region=scope.region,
+                        expected=expected, presigned=presigned)
+
+
 def authenticate(request, raw_path: str, body, *, lookup, real_now: _dt.datetime, sim_now: _dt.datetime,
                  permissive: bool, default_principal, service: str | None = None, path_style_path: str | None = None,
                  on_sim_time=lambda moment: moment):

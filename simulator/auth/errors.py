@@ -227,10 +227,14 @@ def _s3_malformed(f: dict) -> AwsError:
         "scope_service": f'incorrect service "{f.get("service")}". This endpoint belongs to "{f.get("expected")}".',
         "terminator": f'incorrect terminal "{f.get("terminator")}". This endpoint uses "aws4_request".',
         "scope_date": "Invalid credential date. Date is not the same as X-Amz-Date.",
+        "region": f"the region '{f.get('region')}' is wrong; expecting '{f.get('expected')}'",
     }.get(problem, "")
+    # A wrong region is named in the body and, for HEAD's bodiless answers,
+    # in a header: what SDKs read to sign again for the bucket's region.
+    where = {"Region": f["expected"], "headers": {"x-amz-bucket-region": f["expected"]}} if problem == "region" else {}
     if f.get("presigned"):
-        return AuthorizationQueryParametersError(f"Error parsing the X-Amz-Credential parameter; {detail}")
-    return AuthorizationHeaderMalformed(f"The authorization header is malformed; {detail}")
+        return AuthorizationQueryParametersError(f"Error parsing the X-Amz-Credential parameter; {detail}", **where)
+    return AuthorizationHeaderMalformed(f"The authorization header is malformed; {detail}", **where)
 
 
 def _s3(failure: AuthFailure) -> AwsError:

@@ -1,5 +1,13 @@
 """Buckets: naming rules, regions, ownership across accounts, listing."""
+import hashlib
+import urllib.error
+import urllib.request
+
 import pytest
+from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from lxml import etree
 
 from .conftest import error_body, error_of, unique
 
@@ -86,6 +94,61 @@ def test_location_constraint_rules(server, s3):
     assert error["BucketName"] == name
     assert [b["BucketRegion"] for b in s3.list_buckets(BucketRegion="eu-west-1")["Buckets"] if b["Name"] == name] == \
         ["eu-west-1"]
+
+
+def _signed_for(server, region: str, method: str, path: str, body: bytes = b"", *, presigned: bool = False):
+    """(status, headers, error fields) of a raw request signed by botocore
+    for ``region``, with no SDK to follow a redirect."""
+    request = AWSRequest(method=method, url=server.endpoint + path, data=body,
+                         headers={"x-amz-content-sha256": hashlib.sha256(body).hexdigest()})
+    signer = S3SigV4QueryAuth if presigned else S3SigV4Auth
+    signer(Credentials("test", "test"), "s3", region, **({"expires": 60} if presigned else {})).add_auth(request)
+    prepared = request.prepare()
+    try:
+        with urllib.request.urlopen(urllib.request.Request(prepared.url, data=body or None, method=method,
+                                                           headers=dict(prepared.headers))) as answer:
+            return answer.status, answer.headers, {}
+    except urllib.error.HTTPError as error:
+        text = error.read()
+        fields = {child.tag: child.text for child in etree.fromstring(text)} if text else {}
+        return error.code, error.headers, fields
+
+
+def test_a_request_signed_for_another_region_names_the_buckets(server, s3):
+    eu = server.client("s3", region="eu-west-1")
+    name = unique()
+    eu.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    eu.put_object(Bucket=name, Key="k", Body=b"body")
+    wrong = "the region 'us-east-1' is wrong; expecting 'eu-west-1'"
+
+    status, headers, error = _signed_for(server, "us-east-1", "GET", f"/{name}/k")
+    assert (status, error["Code"], error["Region"]) == (400, "AuthorizationHeaderMalformed", "eu-west-1")
+    assert error["Message"] == f"The authorization header is malformed; {wrong}"
+    assert headers["x-amz-bucket-region"] == "eu-west-1"
+    status, headers, error = _signed_for(server, "us-east-1", "GET", f"/{name}/k", presigned=True)
+    assert (status, error["Code"], error["Region"]) == (400, "AuthorizationQueryParametersError", "eu-west-1")
+    assert error["Message"] == f"Error parsing the X-Amz-Credential parameter; {wrong}"
+    # HEAD answers carry no body: the header alone names the region.
+    status, headers, error = _signed_for(server, "us-east-1", "HEAD", f"/{name}/k")
+    assert (status, headers["x-amz-bucket-region"], error) == (400, "eu-west-1", {})
+    # A write signed for the wrong region changes nothing.
+    assert _signed_for(server, "us-east-1", "PUT", f"/{name}/new", b"new")[0] == 400
+    assert _signed_for(server, "us-east-1", "DELETE", f"/{name}/k")[0] == 400
+    assert [o["Key"] for o in eu.list_objects_v2(Bucket=name)["Contents"]] == ["k"]
+    # Signed for the bucket's own region, the same requests are served;
+    # GetBucketLocation is answered whatever the region; a bucket that is not
+    # there is NoSuchBucket, not a region error.
+    assert _signed_for(server, "eu-west-1", "GET", f"/{name}/k")[0] == 200
+    assert _signed_for(server, "us-east-1", "GET", f"/{name}?location")[0] == 200
+    assert _signed_for(server, "eu-west-1", "GET", f"/{unique()}/k")[2]["Code"] == "NoSuchBucket"
+
+    # boto3 configured for us-east-1 reads the region from the error, signs
+    # again for eu-west-1 and is served: as it is against AWS.
+    s3.put_object(Bucket=name, Key="via-redirect", Body=b"redirected")
+    assert s3.get_object(Bucket=name, Key="via-redirect")["Body"].read() == b"redirected"
+    assert s3.head_object(Bucket=name, Key="k")["ContentLength"] == 4
+    assert s3.head_bucket(Bucket=name)["BucketRegion"] == "eu-west-1"
+    assert s3.list_objects_v2(Bucket=name)["KeyCount"] == 2
 
 
 @pytest.fixture(scope="module")
