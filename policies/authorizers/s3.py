@@ -29,11 +29,12 @@ _ARN = "arn:aws:s3:::"
 
 
 class _Bucket:
-    __slots__ = ("owner", "policy")
+    __slots__ = ("owner", "policy", "region")
 
-    def __init__(self, owner, policy):
+    def __init__(self, owner, policy, region=None):
         self.owner = owner
         self.policy = policy
+        self.region = region
 
 
 def authorize(ctx) -> None:
@@ -73,11 +74,11 @@ def _bucket_reader(name: str):
 
 def _bucket(ctx, name: str) -> _Bucket:
     db = ctx.store.read()
-    row = db.execute("SELECT account_id FROM s3_buckets WHERE name = ?", (name,)).fetchone()
+    row = db.execute("SELECT account_id, region FROM s3_buckets WHERE name = ?", (name,)).fetchone()
     if row is None:
         return _Bucket(None, None)
     policy = db.execute("SELECT document FROM s3_bucket_configs WHERE bucket = ? AND name = 'policy'", (name,)).fetchone()
-    return _Bucket(row[0], _policy_text(policy[0]) if policy else None)
+    return _Bucket(row[0], _policy_text(policy[0]) if policy else None, row[1])
 
 
 def _policy_text(document: str):
@@ -113,15 +114,18 @@ def _existing_tags(ctx, bucket: str, key: str, version_id) -> dict:
 
 def _denial_for(ctx, bucket: _Bucket):
     same_account = bucket.owner in (None, ctx.principal.account_id)
+    # HeadBucket names the bucket's region whether access is allowed or not
+    # (S3 API Reference, GetBucketLocation: use HeadBucket to find a region).
+    where = {"x-amz-bucket-region": bucket.region} if ctx.operation == "HeadBucket" and bucket.region else {}
 
     def denial(decision):
         if not same_account:
             # S3 explains denials only to the bucket owner's account.
-            return AccessDenied()
+            return AccessDenied(headers=where)
         message = decision.message()
         resource = decision.request.resource
         if resource != "*":
             # S3 quotes the resource: ... on resource: "arn:aws:s3:::bucket/key" because ...
             message = message.replace(f" on resource: {resource}", f' on resource: "{resource}"', 1)
-        return AccessDenied(message)
+        return AccessDenied(message, headers=where)
     return denial

@@ -3,6 +3,7 @@ import hashlib
 import urllib.error
 import urllib.request
 
+import botocore.exceptions
 import pytest
 from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
@@ -155,6 +156,17 @@ def test_a_request_signed_for_another_region_names_the_buckets(server, s3):
 def rival(server):
     other = server.create_account("bucket-rival")
     return server.client("s3", access_key=other["access_key_id"], secret_key=other["secret_access_key"])
+
+
+def test_head_bucket_names_the_region_even_when_access_is_denied(server, rival):
+    eu = server.client("s3", region="eu-west-1")
+    name = unique()
+    eu.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    with pytest.raises(botocore.exceptions.ClientError) as denied:
+        rival.head_bucket(Bucket=name)
+    response = denied.value.response
+    assert response["Error"]["Code"] == "403"
+    assert response["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-region"] == "eu-west-1"
 
 
 def test_bucket_names_are_global_across_accounts(s3, rival):
