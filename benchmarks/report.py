@@ -1,6 +1,8 @@
 """The side-by-side table and the awsbox/moto ratios."""
 from __future__ import annotations
 
+import statistics
+
 BASELINE = "moto"
 
 
@@ -39,6 +41,26 @@ def ratios(rows: list[dict]) -> list[dict]:
                     entry["server_cpu_efficiency"] = round(base["server_cpu_ms_per_op"] / row["server_cpu_ms_per_op"], 2)
                 found.append(entry)
     return found
+
+
+def spread(found: list[dict]) -> list[dict]:
+    """Each cell's throughput ratio over the rounds of a run (``found``:
+    ratios() of every round, each entry with its ``round``): the lowest, the
+    median and the highest."""
+    cells: dict[tuple, list[float]] = {}
+    for entry in found:
+        key = (entry["group"], entry["workload"], entry["concurrency"], entry["server"])
+        cells.setdefault(key, []).append(entry["throughput_ratio"])
+    return [{"group": key[0], "workload": key[1], "concurrency": key[2], "server": key[3], "rounds": len(values),
+             "min": min(values), "median": round(statistics.median(values), 2), "max": max(values)}
+            for key, values in cells.items()]
+
+
+def format_spread(summary: list[dict]) -> str:
+    lines = ["throughput ratio against moto over the rounds: lowest, median, highest"]
+    lines += [f"{(s['group'] + ' ' + s['workload'])[:44]:44} {s['concurrency']:>2} {s['server']:>10} "
+              f"{s['min']:6.2f}x {s['median']:6.2f}x {s['max']:6.2f}x  ({s['rounds']} rounds)" for s in summary]
+    return "\n".join(lines)
 
 
 def _rate(value: float) -> str:

@@ -4,6 +4,8 @@
     python -m benchmarks.run --quick    # about 2 minutes: 1.5 s per cell, 64 MiB, 5,000 keys
     python -m benchmarks.run --big      # also list at 300,000 and 1,000,000 keys (awsbox only)
     python -m benchmarks.run --profile  # then a py-spy pass on a fresh awsbox: hot spots per group
+    python -m benchmarks.run --rounds 3 --servers awsbox,moto --groups s3-small --concurrency 4
+                                        # each cell's ratio over 3 rounds: lowest, median, highest
 
 Every server runs on a free loopback port and is stopped at the end; every
 workload is bounded by --duration (or a call count). Results: a table on
@@ -37,7 +39,7 @@ from pathlib import Path
 
 from . import profiling
 from .load import ClientPool
-from .report import format_table, ratios
+from .report import format_spread, format_table, ratios, spread
 from .servers import make_server
 from .workloads import MIB, Bench, Settings
 
@@ -61,6 +63,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--big", action="store_true", help="listing growth check to 300,000 and 1,000,000 keys (awsbox)")
     parser.add_argument("--profile", action="store_true",
                         help="then run the groups again on a fresh awsbox under py-spy (at most 256 MiB, 20,000 keys)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every server N times, alternating which goes first, and report each cell's"
+                             " ratio over the rounds (this machine's speed drifts from minute to minute)")
     parser.add_argument("--output", type=Path, help="JSON file (default benchmarks/results/run-<time>.json)")
     return parser.parse_args(argv)
 
@@ -173,11 +178,20 @@ def main(argv=None, log=None) -> dict:
               "versions": versions(), "rows": [], "profiles": {}}
     pool_size = max(max(settings.concurrency), settings.populate_workers)
     log(f"client pool: {pool_size} processes; cells of {settings.duration:g}s; servers {', '.join(servers)}")
+    rounds = []
     with ClientPool(pool_size) as pool:
-        for name in servers:
-            server_groups = [g for g in groups if name != "awsbox-mem" or g in MEMORY_GROUPS]
-            rows, _ = run_server(name, server_groups, settings, pool, log)
+        for number in range(1, args.rounds + 1):
+            # Alternating the order cancels a steady drift of the machine's speed.
+            rows = []
+            for name in servers if number % 2 else servers[::-1]:
+                server_groups = [g for g in groups if name != "awsbox-mem" or g in MEMORY_GROUPS]
+                rows += run_server(name, server_groups, settings, pool, log)[0]
+            for row in rows:
+                row["round"] = number
+            rounds.append(rows)
             report["rows"] += rows
+            if args.rounds > 1:
+                log(f"\nround {number}:\n{format_table(rows, servers)}\n")
         if args.profile:
             if not profiling.available():
                 log("--profile: py-spy is not installed (pip install py-spy); skipped")
@@ -189,9 +203,13 @@ def main(argv=None, log=None) -> dict:
                                                list_keys=min(settings.list_keys, 20_000), big_sizes=())
                 _, report["profiles"] = run_server("awsbox", groups, profiled, pool, log, profile_dir)
     report["seconds"] = round(time.monotonic() - started, 1)
-    report["ratios"] = ratios(report["rows"])
+    report["ratios"] = [{**entry, "round": number} for number, rows in enumerate(rounds, 1) for entry in ratios(rows)]
     log("")
-    log(format_table(report["rows"], servers))
+    if args.rounds > 1:
+        report["spread"] = spread(report["ratios"])
+        log(format_spread(report["spread"]))
+    else:
+        log(format_table(report["rows"], servers))
     output = args.output or RESULTS / f"run-{time.strftime('%Y%m%d-%H%M%S')}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(report, indent=1, default=str))

@@ -26,3 +26,18 @@ def test_every_workload_runs_against_both_servers(tmp_path):
     cells = {(r["group"], r["workload"], r["concurrency"]) for r in report["rows"] if r["server"] == "awsbox"}
     assert ratios == cells
     assert any("awsbox/moto" in line for line in lines)  # the side-by-side table was printed
+
+
+def test_rounds_alternate_the_servers_and_report_each_cells_spread(tmp_path):
+    lines = []
+    report = run.main(["--smoke", "--rounds", "2", "--groups", "kms", "--concurrency", "1",
+                       "--output", str(tmp_path / "rounds.json")], log=lines.append)
+    assert not [row for row in report["rows"] if row.get("errors")], "\n".join(lines)
+    started = [line.split(":")[0] for line in lines if line.endswith(": starting")]
+    assert started == ["awsbox (data dir)", "moto server", "moto server", "awsbox (data dir)"]
+    assert {r["round"] for r in report["ratios"]} == {1, 2}
+    for cell in report["spread"]:
+        per_round = sorted(r["throughput_ratio"] for r in report["ratios"]
+                           if (r["group"], r["workload"], r["concurrency"]) == (cell["group"], cell["workload"], cell["concurrency"]))
+        assert (cell["rounds"], cell["min"], cell["max"]) == (2, per_round[0], per_round[1])
+    assert any(line.startswith("throughput ratio against moto over the rounds") for line in lines)
