@@ -234,7 +234,7 @@ def _body_for(request, payload_hash: str, body, signer: ChunkSigner | None):
         declared = [name.strip().lower() for name in request.headers.get("X-Amz-Trailer", "").split(",")
                     if name.strip()]
         return AwsChunkedPayload(io.BytesIO(body) if isinstance(body, bytes) else body,
-                                 signer=signer if chunks_signed else None,
+                                 signer=signer if chunks_signed else None, signed_chunks=chunks_signed,
                                  signed_trailer=trailer_signed, declared_trailers=declared,
                                  decoded_length=_int_header(request, "X-Amz-Decoded-Content-Length"))
     if _SHA256_HEX.match(payload_hash):

@@ -69,6 +69,10 @@ class IncompleteBody(AwsError):
     status = 400
 
 
+class InvalidChunkSizeError(AwsError):
+    status = 400
+
+
 class MalformedTrailerError(AwsError):
     status = 400
 
@@ -277,7 +281,11 @@ def _s3(failure: AuthFailure) -> AwsError:
                                          "or did not conform to our published schema.")
         if problem == "decoded_length":
             return IncompleteBody("You did not provide the number of bytes specified by the Content-Length "
-                                  "HTTP header")
+                                  "HTTP header", NumberBytesExpected=f.get("expected"),
+                                  NumberBytesProvided=f.get("provided"))
+        if problem == "chunk_size":
+            return InvalidChunkSizeError("Only the last chunk is allowed to have a size less than 8192 bytes",
+                                         Chunk=f["chunk"], BadChunkSize=f["size"])
         return IncompleteBody("The request body terminated unexpectedly")
     return AccessDenied("Access Denied")
 

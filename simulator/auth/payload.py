@@ -29,6 +29,9 @@ from .credentials import AuthFailure
 from .sigv4 import EMPTY_SHA256, same_signature, sha256_hex, signature
 
 BLOCK = 64 * 1024
+# S3 refuses a signed chunk under 8 KiB that is followed by another holding
+# data (InvalidChunkSizeError), as recorded from S3 in versitygw issue 1683.
+MIN_SIGNED_CHUNK = 8192
 _MAX_LINE = 4096  # a chunk header with its signature is under 100 bytes
 
 
@@ -144,9 +147,15 @@ class _Source:
 
 class AwsChunkedPayload:
     def __init__(self, raw, *, signer: ChunkSigner | None, signed_trailer: bool,
-                 declared_trailers: list[str], decoded_length: int | None):
+                 declared_trailers: list[str], decoded_length: int | None, signed_chunks: bool = False):
         self._source = _Source(raw)
         self._signer = signer  # None: unsigned chunks, or permissive mode
+        # The framing of the signed modes, checked even when their signatures
+        # are not (permissive mode): every chunk names its signature, and only
+        # the last holding data may be under MIN_SIGNED_CHUNK bytes.
+        self._signed_chunks = signed_chunks
+        self._chunks = 0
+        self._previous_size: int | None = None
         self._signed_trailer = signed_trailer
         self._declared_trailers = declared_trailers
         self._declared_length = decoded_length
@@ -177,7 +186,7 @@ class AwsChunkedPayload:
                 # signatures) before handing out the last of them.
                 self._start_chunk()
                 if not self._done:
-                    raise _bad_chunk("decoded_length", "more data than x-amz-decoded-content-length")
+                    raise self._length_differs()
         return data
 
     def __iter__(self):
@@ -200,6 +209,14 @@ class AwsChunkedPayload:
             name, _, value = extension.strip().partition(b"=")
             if name == b"chunk-signature":
                 self._chunk_signature = value.decode("ascii", "replace")
+        self._chunks += 1
+        if self._signed_chunks:
+            if self._chunk_signature is None:
+                raise _bad_chunk("framing", "a signed chunk without chunk-signature")
+            if size and self._previous_size is not None and self._previous_size < MIN_SIGNED_CHUNK:
+                raise AuthFailure("bad_chunk", "a chunk before the last is too small",
+                                  {"problem": "chunk_size", "chunk": self._chunks, "size": self._previous_size})
+        self._previous_size = size
         self._chunk_hash = hashlib.sha256()
         if size:
             self._remaining = size
@@ -208,8 +225,13 @@ class AwsChunkedPayload:
             self._signer.verify_chunk(EMPTY_SHA256, self._chunk_signature)
         self._read_trailers()
         if self._declared_length is not None and self.decoded_length != self._declared_length:
-            raise _bad_chunk("decoded_length", "decoded length differs from x-amz-decoded-content-length")
+            raise self._length_differs()
         self._done = True
+
+    def _length_differs(self) -> AuthFailure:
+        return AuthFailure("bad_chunk", "decoded length differs from x-amz-decoded-content-length",
+                           {"problem": "decoded_length", "expected": self._declared_length,
+                            "provided": self.decoded_length})
 
     def _end_chunk(self) -> None:
         if self._source.line() != b"":
