@@ -6,6 +6,7 @@ import fnmatch
 import json
 
 from policies.document import PolicyError, parse_policy
+from simulator.protocols import RESPONSE_STATUS
 
 from . import acl, buckets, cors, operation, tagging
 from .errors import (
@@ -50,7 +51,8 @@ def put_bucket_tagging(ctx, params):
     bucket = buckets.get(ctx, params["Bucket"])
     tag_set = tagging.validate((params.get("Tagging") or {}).get("TagSet") or [], limit=tagging.MAX_BUCKET_TAGS)
     buckets.put_config(ctx, bucket, "tagging", {"TagSet": tag_set})
-    return {}
+    # 204, as S3 answers (versity/versitygw#932, matched to S3 by #936); the model names no code.
+    return {RESPONSE_STATUS: 204}
 
 
 @operation
@@ -112,7 +114,8 @@ def put_bucket_policy(ctx, params):
         )
     # Kept as sent: GetBucketPolicy returns it, and the policy engine reads it.
     buckets.put_config(ctx, bucket, "policy", {"Policy": text})
-    return {}
+    # 204, as S3 answers (recorded from S3 in versity/versitygw#1712); the model names no code.
+    return {RESPONSE_STATUS: 204}
 
 
 @operation
