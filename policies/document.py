@@ -2,7 +2,7 @@
 
 ``parse_policy(text, kind)`` turns the JSON of an identity policy (also used
 for permissions boundaries and session policies), a resource policy (S3 bucket
-policy, KMS key policy) or a role trust policy into a compiled
+policy), a KMS key policy or a role trust policy into a compiled
 :class:`Policy`. Compiled policies are cached by document text, so services
 can hand the stored JSON to the evaluator on every request.
 
@@ -21,7 +21,7 @@ from policies.conditions import Condition, UnknownOperator
 from policies.variables import Template
 
 VERSIONS = ("2012-10-17", "2008-10-17")
-KINDS = ("identity", "resource", "trust")
+KINDS = ("identity", "resource", "key", "trust")
 
 SYNTAX_ERROR = "Syntax errors in policy."
 LEGACY_PARSING = "The policy failed legacy parsing"
@@ -31,6 +31,7 @@ INVALID_PRINCIPAL = "Invalid principal in policy"
 MISSING_ACTIONS = "Policy statement must contain actions."
 MISSING_RESOURCES = "Policy statement must contain resources."
 RESOURCE_FORBIDDEN = "Has prohibited field Resource"
+NOT_PRINCIPAL_FORBIDDEN = "Has prohibited field NotPrincipal"
 NO_VENDOR = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
 ONE_COLON = "Actions/Condition can contain only one colon."
 TRUST_ACTIONS = "AssumeRole policy may only specify STS AssumeRole actions."
@@ -213,14 +214,16 @@ def _compile(text: str, kind: str) -> Policy:
     if not isinstance(raw, list) or not raw:
         raise PolicyError(SYNTAX_ERROR)
     with_variables = version == "2012-10-17"
-    statements = tuple(_statement(i, s, kind, with_variables) for i, s in enumerate(raw))
-    sids = [s.sid for s in statements if s.sid]
+    compiled = [_statement(i, s, kind, with_variables) for i, s in enumerate(raw)]
+    sids = [s.get("Sid") for s in raw if s.get("Sid")]
     if len(sids) != len(set(sids)):
         raise PolicyError(SID_UNIQUE)
-    return Policy(text, kind, version, policy_id, statements)
+    return Policy(text, kind, version, policy_id, tuple(s for s in compiled if s is not None))
 
 
-def _statement(index: int, raw, kind: str, with_variables: bool) -> Statement:
+def _statement(index: int, raw, kind: str, with_variables: bool) -> Optional[Statement]:
+    """The compiled statement; None for a key policy statement that has no
+    effect."""
     if not isinstance(raw, dict) or set(raw) - _STATEMENT_FIELDS:
         raise PolicyError(SYNTAX_ERROR)
     sid = raw.get("Sid")
@@ -236,6 +239,17 @@ def _statement(index: int, raw, kind: str, with_variables: bool) -> Statement:
         raise PolicyError(SYNTAX_ERROR)
 
     principals, not_principal = _principal_element(raw, kind)
+    # KMS API reference (CreateKey, PutKeyPolicy: Policy): a key policy statement
+    # without Resource or Action is accepted and has no effect.
+    ineffective = kind == "key" and (_pair(raw, "Action")[0] is None or _pair(raw, "Resource")[0] is None)
+    if ineffective:
+        # What is there must still be valid.
+        if _pair(raw, "Action")[0] is not None:
+            _action_element(raw, kind)
+        if _pair(raw, "Resource")[0] is not None:
+            _resource_element(raw, kind, with_variables)
+        _condition_element(raw.get("Condition"), with_variables)
+        return None
     action_regex, not_action = _action_element(raw, kind)
     resources, not_resource = _resource_element(raw, kind, with_variables)
     conditions = _condition_element(raw.get("Condition"), with_variables)
@@ -264,6 +278,10 @@ def _principal_element(raw: dict, kind: str) -> tuple[Optional[PrincipalSet], bo
         if value is not None:
             raise PolicyError(PRINCIPAL_FORBIDDEN)
         return None, False
+    if negated and kind == "trust":
+        # IAM User Guide, "AWS JSON policy elements: NotPrincipal": not usable in a
+        # role trust policy (the wording is IAM's for its other prohibited fields).
+        raise PolicyError(NOT_PRINCIPAL_FORBIDDEN)
     if value is None:
         raise PolicyError(PRINCIPAL_MISSING)
     principals = PrincipalSet()

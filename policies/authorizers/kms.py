@@ -23,8 +23,8 @@ from __future__ import annotations
 import json
 
 from policies.actions import Requirement, requirements
-from policies.document import PolicyError, parse_policy
-from services.kms import ciphertext, key_ids, keys
+from policies.document import parse_policy
+from services.kms import ciphertext, key_ids, keys, policies_default
 from services.kms.errors import AccessDeniedException, KmsError, MalformedPolicyDocumentException
 from simulator.errors import AwsError
 
@@ -103,7 +103,7 @@ def authorize(ctx) -> None:
                 continue
             request = caller.request(requirement, view.account_id, _key_context(ctx, view))
             grants = _grants_allow(view, requirement, caller)
-            check(ctx, caller.evaluate(request, resource_policy=view.policy, service_kind="kms",
+            check(ctx, caller.evaluate(request, resource_policy=parse_policy(view.policy, "key"), service_kind="kms",
                                        grants_allow=grants), _denial)
         else:
             account = requirement.resource.split(":")[4] if requirement.resource.startswith("arn:") else None
@@ -209,9 +209,10 @@ def _lockout_safety_check(ctx, names: KeyNames, caller: Caller) -> None:
     if params.get("BypassPolicyLockoutSafetyCheck") or not params.get("Policy"):
         return
     try:
-        policy = parse_policy(params["Policy"], "resource")
-    except PolicyError:
-        return  # the operation answers MalformedPolicyDocumentException
+        policies_default.check(params["Policy"])
+    except KmsError:
+        return  # the operation answers it (MalformedPolicyDocumentException, LimitExceededException)
+    policy = parse_policy(params["Policy"], "key")
     if ctx.operation == "PutKeyPolicy":
         view = names.view(params["KeyId"])
         if view is None:

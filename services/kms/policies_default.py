@@ -96,14 +96,11 @@ def check(policy: str) -> None:
             raise MalformedPolicyDocumentException("Policy contains a statement with an invalid Effect.")
         if "Principal" not in statement and "NotPrincipal" not in statement:
             raise MalformedPolicyDocumentException("Policy contains a statement with no principal.")
-        if "Action" not in statement and "NotAction" not in statement:
-            raise MalformedPolicyDocumentException("Policy contains a statement with no action.")
     # What the policy engine cannot compile it cannot evaluate either: stored,
     # it would fail every later request on the key, PutKeyPolicy included.
-    # (AWS accepts a statement without Resource as one without effect; the
-    # engine has no such statement, so it is refused here.)
+    # A statement without Action or Resource compiles to one without effect.
     try:
-        parse_policy(policy, "resource")
+        parse_policy(policy, "key")
     except PolicyError as error:
         if error.message == INVALID_PRINCIPAL:
             raise MalformedPolicyDocumentException(PRINCIPALS_INVALID) from None

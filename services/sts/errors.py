@@ -3,8 +3,13 @@ errors they share are IAM's classes, so each exists once."""
 from services.iam.errors import AccessDenied, InvalidAction, MalformedPolicyDocument, ValidationError
 from simulator.errors import AwsError
 
-__all__ = ["AccessDenied", "InvalidAction", "MalformedPolicyDocument", "PackedPolicyTooLarge", "ValidationError"]
+__all__ = ["AccessDenied", "InvalidAction", "InvalidParameterValue", "MalformedPolicyDocument", "PackedPolicyTooLarge",
+           "ValidationError"]
 
 
 class PackedPolicyTooLarge(AwsError):
+    pass
+
+
+class InvalidParameterValue(AwsError):
     pass
