@@ -10,6 +10,9 @@ IAM reports it under, SimulatePrincipalPolicy's source type).
 """
 from __future__ import annotations
 
+import re
+
+from policies.document import parse_policy
 from policies.evaluation import SourcePolicy
 
 from . import entities, inline_policies, managed_policies
@@ -120,3 +123,30 @@ def trust_policy(source, account_id: str, role_name: str) -> str | None:
 
 
 __all__ = ["identity_policies", "permissions_boundary", "session_policies", "principal_tags", "trust_policy", "role_arn"]
+
+
+_ENTITY_ARN = re.compile(r"arn:([a-z-]+):iam::(\d{12}):(user|role)(/(?:.*/)?)([^/]+)")
+
+
+def unknown(db, document: str, kind: str) -> list[str]:
+    """The IAM users and roles a resource or trust policy names as
+    principals (Principal, NotPrincipal) that do not exist. AWS turns each
+    into the entity's unique id when it saves the policy, so it refuses one it
+    cannot find: S3 with "Invalid principal in policy", IAM naming the
+    principal, KMS with "one or more invalid principals". ``document`` must
+    already be valid for the policy engine."""
+    named = set()
+    for statement in parse_policy(document, kind).statements:
+        if statement.principals is not None:
+            named |= statement.principals.arns
+    missing = []
+    for arn in sorted(named):
+        m = _ENTITY_ARN.fullmatch(arn)
+        if m is None:  # an account's root, a session, a federated user: nothing to look up
+            continue
+        partition, account_id, entity_kind, path, name = m.groups()
+        row = db.execute("SELECT path FROM iam_entities WHERE account_id = ? AND kind = ? AND name = ? COLLATE NOCASE",
+                         (account_id, entity_kind, name)).fetchone()
+        if partition != "aws" or row is None or row[0] != path:
+            missing.append(arn)
+    return missing

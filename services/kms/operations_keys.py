@@ -26,7 +26,7 @@ def create_key(ctx, params):
     usage = key_specs.check_creatable(spec, params.get("KeyUsage"), ctx.region)
     policy = params.get("Policy")
     if policy is not None:
-        policies_default.check(policy)
+        policies_default.check(policy, ctx.store.read())
     else:
         policy = policies_default.default_key_policy(ctx.account_id)
     tags.check(params.get("Tags") or [])
@@ -191,7 +191,7 @@ def replicate_key(ctx, params):
     region = params["ReplicaRegion"]
     policy = params.get("Policy")
     if policy is not None:
-        policies_default.check(policy)
+        policies_default.check(policy, ctx.store.read())
     tags.check(params.get("Tags") or [])
     with ctx.store.tx() as db:
         key = keys.resolve(ctx, params["KeyId"], aliases=False, db=db)

@@ -28,7 +28,7 @@ def get_key_policy(ctx, params):
 @operation
 def put_key_policy(ctx, params):
     name = _policy_name(params)
-    policies_default.check(params["Policy"])
+    policies_default.check(params["Policy"], ctx.store.read())
     with ctx.store.tx() as db:
         key = keys.resolve(ctx, params["KeyId"], aliases=False, db=db)
         keys.check_customer_managed(key)

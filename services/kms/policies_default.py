@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from policies.document import INVALID_PRINCIPAL, PolicyError, parse_policy
+from services.iam import principals as iam_principals
 
 from .errors import LimitExceededException, MalformedPolicyDocumentException
 
@@ -72,9 +73,10 @@ def aws_managed_key_policy(account_id: str, region: str, service: str) -> str:
 _SERVICE_TITLES = {"s3": "Amazon S3", "ebs": "EBS", "rds": "RDS", "lambda": "Lambda", "secretsmanager": "AWS Secrets Manager"}
 
 
-def check(policy: str) -> None:
+def check(policy: str, db=None) -> None:
     """MalformedPolicyDocumentException unless ``policy`` is a key policy
-    document in shape (what it grants is the policy engine's business)."""
+    document in shape (what it grants is the policy engine's business) whose
+    IAM principals exist (looked up through ``db``, when given)."""
     if len(policy.encode("utf-8")) > MAX_POLICY_BYTES:
         raise LimitExceededException("Policy exceeds the maximum allowed size of 32768 bytes.")
     try:
@@ -105,3 +107,7 @@ def check(policy: str) -> None:
         if error.message == INVALID_PRINCIPAL:
             raise MalformedPolicyDocumentException(PRINCIPALS_INVALID) from None
         raise MalformedPolicyDocumentException(error.message) from None
+    # "The principals in the key policy must exist and be visible to KMS"
+    # (CreateKey and PutKeyPolicy API reference, Policy).
+    if db is not None and iam_principals.unknown(db, policy, "key"):
+        raise MalformedPolicyDocumentException(PRINCIPALS_INVALID)

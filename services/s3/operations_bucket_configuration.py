@@ -5,7 +5,8 @@ from __future__ import annotations
 import fnmatch
 import json
 
-from policies.document import PolicyError, parse_policy
+from policies.document import INVALID_PRINCIPAL, PolicyError, parse_policy
+from services.iam import principals as iam_principals
 from simulator.protocols import RESPONSE_STATUS
 
 from . import acl, buckets, cors, operation, tagging
@@ -104,6 +105,8 @@ def put_bucket_policy(ctx, params):
         parse_policy(text, "resource")
     except PolicyError as error:
         raise MalformedPolicy(error.message) from None
+    if iam_principals.unknown(ctx.store.read(), text, "resource"):
+        raise MalformedPolicy(INVALID_PRINCIPAL)
     _check_resources(bucket["name"], document)
     block = buckets.config(ctx, bucket["name"], "public-access-block") or {}
     if block.get("BlockPublicPolicy") and _is_public(document):

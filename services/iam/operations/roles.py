@@ -1,7 +1,8 @@
 """Roles: trust policies, permissions, boundaries and tags."""
 from __future__ import annotations
 
-from .. import documents, entities, iam, managed_policies, shapes, tags
+from .. import documents, entities, iam, managed_policies, principals, shapes, tags
+from ..errors import MalformedPolicyDocument
 from ..identifiers import ROLE
 from ..paging import page
 from . import identities
@@ -10,10 +11,18 @@ from .caller import now
 DEFAULT_MAX_SESSION = 3600
 
 
+def _trust_policy(db, document: str) -> str:
+    trust = documents.validated(document, "trust", max_size=documents.TRUST_POLICY_SIZE)
+    missing = principals.unknown(db, trust, "trust")
+    if missing:
+        raise MalformedPolicyDocument(f'Invalid principal in policy: "AWS":"{missing[0]}"')
+    return trust
+
+
 @iam.operation
 def create_role(ctx, params):
     with ctx.store.tx() as db:
-        trust = documents.validated(params["AssumeRolePolicyDocument"], "trust", max_size=documents.TRUST_POLICY_SIZE)
+        trust = _trust_policy(db, params["AssumeRolePolicyDocument"])
         boundary = params.get("PermissionsBoundary")
         if boundary:
             managed_policies.boundary_policy(db, ctx.account_id, boundary)
@@ -66,7 +75,7 @@ def update_role_description(ctx, params):
 def update_assume_role_policy(ctx, params):
     with ctx.store.tx() as db:
         row = entities.find(db, ctx.account_id, ROLE, params["RoleName"])
-        trust = documents.validated(params["PolicyDocument"], "trust", max_size=documents.TRUST_POLICY_SIZE)
+        trust = _trust_policy(db, params["PolicyDocument"])
         db.execute("UPDATE iam_entities SET trust_policy = ? WHERE account_id = ? AND entity_id = ?",
                    (trust, ctx.account_id, row["entity_id"]))
     return {}
