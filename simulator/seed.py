@@ -24,7 +24,7 @@ from pathlib import Path
 
 import jsonschema
 
-from . import registry
+from . import regions, registry
 from .accounts import root_principal
 from .context import RequestContext
 from .errors import AwsError
@@ -276,6 +276,8 @@ class World:
     # -- KMS ---------------------------------------------------------------------
     def _key(self, spec: dict) -> None:
         region = spec.get("region") or self.region
+        if region not in regions.of("kms"):
+            raise SeedError(("region",), f"{region!r} is not a region KMS is in")
         if not self.exists("kms", "DescribeKey", {"KeyId": spec["id"]}, region):
             self._create_key(spec, region)
             if spec.get("rotation"):
@@ -291,7 +293,7 @@ class World:
         from services.kms import keys, policies_default, tags
 
         policy = json.dumps(spec["policy"]) if spec.get("policy") else policies_default.default_key_policy(self.account_id)
-        policies_default.check(policy)
+        policies_default.check(policy, self.simulator.store.read())
         tag_list = [{"TagKey": k, "TagValue": v} for k, v in (spec.get("tags") or {}).items()]
         tags.check(tag_list)
         ctx = self.context("kms", "CreateKey", {}, region)

@@ -13,7 +13,7 @@ import ipaddress
 import json
 import re
 
-import botocore.session
+from simulator import regions
 
 from .errors import (
     BucketAlreadyExists,
@@ -35,17 +35,6 @@ MAX_BUCKETS = 10_000  # AWS's default general purpose bucket quota per account
 _NAME = re.compile(r"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
-
-
-@functools.lru_cache(maxsize=None)
-def regions() -> frozenset[str]:
-    """Every region S3 exists in, from botocore's endpoint data."""
-    session = botocore.session.get_session()
-    return frozenset(
-        region
-        for partition in session.get_available_partitions()
-        for region in session.get_available_regions("s3", partition_name=partition)
-    )
 
 
 def arn(bucket: str) -> str:
@@ -87,7 +76,7 @@ def region_for(request_region: str, constraint: str | None) -> str:
     """The region a new bucket lands in, by S3's LocationConstraint rules."""
     if constraint is not None and constraint != "":
         region = LEGACY_CONSTRAINTS.get(constraint, constraint)
-        if constraint == US_EAST_1 or region not in regions():
+        if constraint == US_EAST_1 or region not in regions.of("s3"):
             raise InvalidLocationConstraint(LocationConstraint=constraint)
         # The us-east-1 endpoint is S3's global one: it creates buckets anywhere.
         if request_region not in (US_EAST_1, region):

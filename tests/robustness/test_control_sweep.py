@@ -175,6 +175,14 @@ PARTLY_GOOD = [
      ("accounts.0.buckets.1.objects.0", "NotFoundException")),
     ("a region there is not", {"users": [{"name": "u1"}], "buckets": [{"name": "@", "region": "mars-1"}]},
      ("accounts.0.buckets.0", "locationConstraint")),
+    ("a key region there is not", {"users": [{"name": "u1"}], "keys": [{"id": str(uuid.UUID(int=12)), "region": "mars-1"}]},
+     ("accounts.0.keys.0.region", "not a region KMS is in")),
+    ("a key policy naming nobody", {"users": [{"name": "u1"}], "keys": [{"id": str(uuid.UUID(int=13)), "policy": {
+        "Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"},
+            {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:user/nobody"}, "Action": "kms:Decrypt",
+             "Resource": "*"}]}}]},
+     ("accounts.0.keys.0", "invalid principals")),
     ("an untrusting trust policy", {"users": [{"name": "u1"}], "roles": [{"name": "r", "trust": {"Statement": []}}]},
      ("accounts.0.roles.0", "MalformedPolicyDocument")),
     ("a name given twice", {"users": [{"name": "u1"}, {"name": "u1", "groups": ["g"]}]},
