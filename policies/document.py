@@ -139,14 +139,18 @@ class Policy:
     """A compiled policy document. Immutable and shared: the cache hands the
     same object to every caller with the same text."""
 
-    __slots__ = ("text", "kind", "version", "id", "statements", "_by_action")
+    __slots__ = ("text", "kind", "version", "id", "statements", "principals", "_by_action")
 
-    def __init__(self, text: str, kind: str, version: str, policy_id: Optional[str], statements: tuple):
+    def __init__(self, text: str, kind: str, version: str, policy_id: Optional[str], statements: tuple,
+                 principals: tuple):
         self.text = text
         self.kind = kind
         self.version = version
         self.id = policy_id
         self.statements: tuple[Statement, ...] = statements
+        # Who the policy names (Principal and NotPrincipal), in every
+        # statement, those without effect too: what services check exists.
+        self.principals: tuple[PrincipalSet, ...] = principals
         self._by_action: dict = {}
 
     def statements_for(self, action_lower: str) -> tuple[Statement, ...]:
@@ -218,12 +222,13 @@ def _compile(text: str, kind: str) -> Policy:
     sids = [s.get("Sid") for s in raw if s.get("Sid")]
     if len(sids) != len(set(sids)):
         raise PolicyError(SID_UNIQUE)
-    return Policy(text, kind, version, policy_id, tuple(s for s in compiled if s is not None))
+    return Policy(text, kind, version, policy_id, tuple(s for s, _ in compiled if s is not None),
+                  tuple(principals for _, principals in compiled if principals is not None))
 
 
-def _statement(index: int, raw, kind: str, with_variables: bool) -> Optional[Statement]:
-    """The compiled statement; None for a key policy statement that has no
-    effect."""
+def _statement(index: int, raw, kind: str, with_variables: bool) -> tuple[Optional[Statement], Optional[PrincipalSet]]:
+    """The compiled statement (None for a key policy statement that has no
+    effect) and the principals it names."""
     if not isinstance(raw, dict) or set(raw) - _STATEMENT_FIELDS:
         raise PolicyError(SYNTAX_ERROR)
     sid = raw.get("Sid")
@@ -249,12 +254,12 @@ def _statement(index: int, raw, kind: str, with_variables: bool) -> Optional[Sta
         if _pair(raw, "Resource")[0] is not None:
             _resource_element(raw, kind, with_variables)
         _condition_element(raw.get("Condition"), with_variables)
-        return None
+        return None, principals
     action_regex, not_action = _action_element(raw, kind)
     resources, not_resource = _resource_element(raw, kind, with_variables)
     conditions = _condition_element(raw.get("Condition"), with_variables)
     return Statement(index, sid, effect == "Allow", principals, not_principal, action_regex,
-                     not_action, resources, not_resource, conditions)
+                     not_action, resources, not_resource, conditions), principals
 
 
 def _pair(raw: dict, name: str) -> tuple[Optional[object], bool]:

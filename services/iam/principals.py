@@ -125,7 +125,7 @@ def trust_policy(source, account_id: str, role_name: str) -> str | None:
 __all__ = ["identity_policies", "permissions_boundary", "session_policies", "principal_tags", "trust_policy", "role_arn"]
 
 
-_ENTITY_ARN = re.compile(r"arn:([a-z-]+):iam::(\d{12}):(user|role)(/(?:.*/)?)([^/]+)")
+_ENTITY_ARN = re.compile(r"arn:([a-z-]+):iam::(\d{12}):(user|role)/(.*)")
 
 
 def unknown(db, document: str, kind: str) -> list[str]:
@@ -135,18 +135,17 @@ def unknown(db, document: str, kind: str) -> list[str]:
     cannot find: S3 with "Invalid principal in policy", IAM naming the
     principal, KMS with "one or more invalid principals". ``document`` must
     already be valid for the policy engine."""
-    named = set()
-    for statement in parse_policy(document, kind).statements:
-        if statement.principals is not None:
-            named |= statement.principals.arns
+    named = set().union(*(principals.arns for principals in parse_policy(document, kind).principals))
     missing = []
     for arn in sorted(named):
         m = _ENTITY_ARN.fullmatch(arn)
         if m is None:  # an account's root, a session, a federated user: nothing to look up
             continue
-        partition, account_id, entity_kind, path, name = m.groups()
+        partition, account_id, entity_kind, rest = m.groups()
+        folders, _, name = rest.rpartition("/")
+        path = f"/{folders}/" if folders else "/"
         row = db.execute("SELECT path FROM iam_entities WHERE account_id = ? AND kind = ? AND name = ? COLLATE NOCASE",
-                         (account_id, entity_kind, name)).fetchone()
+                         (account_id, entity_kind, name)).fetchone() if name else None
         if partition != "aws" or row is None or row[0] != path:
             missing.append(arn)
     return missing

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import json
+import logging
 import math
 import secrets
 
@@ -26,6 +27,8 @@ from services.iam.identifiers import ROLE, access_key_id, account_of_access_key
 
 from . import sts
 from .errors import AccessDenied, InvalidParameterValue, MalformedPolicyDocument, PackedPolicyTooLarge, ValidationError
+
+log = logging.getLogger(__name__)
 
 DEFAULT_ROLE_SESSION = 3600
 ROLE_CHAINING_LIMIT = 3600
@@ -118,6 +121,14 @@ def _trusted(ctx, role, action: str, context: dict) -> bool:
     account needs an identity-based allow too; across accounts both."""
     if ctx.app.config.iam == "off":
         return True
+    try:
+        # Compiled as a trust policy: it has no Resource element.
+        trust = parse_policy(role["trust_policy"], "trust")
+    except PolicyError as error:
+        # Stored before a rule that now refuses it (NotPrincipal): it cannot
+        # be weighed, so it trusts no one until UpdateAssumeRolePolicy mends it.
+        log.warning("the trust policy of %s is not valid (%s): it trusts no one", entities.arn(role), error.message)
+        return ctx.app.config.iam == "audit"
     caller = ctx.principal
     request = AccessRequest(
         principal_arn=caller.arn, principal_account=caller.account_id, principal_type=caller.type,
@@ -128,8 +139,7 @@ def _trusted(ctx, role, action: str, context: dict) -> bool:
     decision = evaluate(
         request,
         identity_policies=principals.identity_policies(ctx, caller),
-        # Compiled as a trust policy: it has no Resource element.
-        resource_policy=parse_policy(role["trust_policy"], "trust"),
+        resource_policy=trust,
         permissions_boundary=principals.permissions_boundary(ctx, caller),
         session_policies=principals.session_policies(ctx, caller),
     )

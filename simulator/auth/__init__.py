@@ -226,10 +226,12 @@ def _int_header(request, name: str) -> int | None:
         return None
 
 
-def _body_for(request, payload_hash: str, body, signer: ChunkSigner | None):
+def _body_for(request, payload_hash: str, body, signer: ChunkSigner | None, service: str | None):
     """The body to hand on: decoded and verified as it streams. ``signer``
-    None: chunk signatures are not checked (permissive mode)."""
-    if payload_hash in _STREAMING:
+    None: chunk signatures are not checked (permissive mode). Only S3 takes
+    aws-chunked bodies: another service reads a body sent so as it is, and
+    answers that it does not parse."""
+    if payload_hash in _STREAMING and service == "s3":
         chunks_signed, trailer_signed = _STREAMING[payload_hash]
         declared = [name.strip().lower() for name in request.headers.get("X-Amz-Trailer", "").split(",")
                     if name.strip()]
@@ -248,7 +250,7 @@ def _body_for(request, payload_hash: str, body, signer: ChunkSigner | None):
     return body
 
 
-def _permissive(request, body, lookup, default_principal):
+def _permissive(request, body, lookup, default_principal, service: str | None):
     """Who the request says it is, unchecked; an aws-chunked body is still
     decoded."""
     scope = scope_of(request)
@@ -258,7 +260,7 @@ def _permissive(request, body, lookup, default_principal):
                                 principal=default_principal)
     payload_hash = request.headers.get("X-Amz-Content-SHA256", "")
     if payload_hash in _STREAMING:
-        body = _body_for(request, payload_hash, body, None)
+        body = _body_for(request, payload_hash, body, None, scope.service if scope else service)
     return credential, scope, body
 
 
@@ -288,7 +290,7 @@ def authenticate(request, raw_path: str, body, *, lookup, real_now: _dt.datetime
     signature at all) to ``default_principal``; the scope is None when the
     request claims none (use the configured region)."""
     if permissive:
-        return _permissive(request, body, lookup, default_principal)
+        return _permissive(request, body, lookup, default_principal, service)
     params = sigv4.query_params(request.query_string)
     if service == "s3" and sigv2.is_sigv2(request, params):
         return sigv2.authenticate(request, path_style_path or raw_path, body, lookup=lookup, real_now=real_now,
@@ -327,4 +329,4 @@ def authenticate(request, raw_path: str, body, *, lookup, real_now: _dt.datetime
                             string_to_sign=string_to_sign, signature_provided=signed.signature,
                             canonical_request=canonical)
     signer = ChunkSigner(key, timestamp, credential_scope, expected)
-    return credential, scope, _body_for(request, payload_hash, body, signer)
+    return credential, scope, _body_for(request, payload_hash, body, signer, scope.service)

@@ -29,9 +29,10 @@ from .credentials import AuthFailure
 from .sigv4 import EMPTY_SHA256, same_signature, sha256_hex, signature
 
 BLOCK = 64 * 1024
-# S3 refuses a signed chunk under 8 KiB that is followed by another holding
-# data (InvalidChunkSizeError), as recorded from S3 in versitygw issue 1683.
-MIN_SIGNED_CHUNK = 8192
+# S3 refuses a chunk under 8 KiB that is followed by another holding data
+# (InvalidChunkSizeError), signed or not, as recorded from S3 in versitygw
+# issues 1683 and 1665.
+MIN_CHUNK = 8192
 _MAX_LINE = 4096  # a chunk header with its signature is under 100 bytes
 
 
@@ -150,9 +151,9 @@ class AwsChunkedPayload:
                  declared_trailers: list[str], decoded_length: int | None, signed_chunks: bool = False):
         self._source = _Source(raw)
         self._signer = signer  # None: unsigned chunks, or permissive mode
-        # The framing of the signed modes, checked even when their signatures
-        # are not (permissive mode): every chunk names its signature, and only
-        # the last holding data may be under MIN_SIGNED_CHUNK bytes.
+        # The framing, checked even when signatures are not (permissive
+        # mode): in the signed modes every chunk names its signature; in every
+        # mode only the last chunk holding data may be under MIN_CHUNK bytes.
         self._signed_chunks = signed_chunks
         self._chunks = 0
         self._previous_size: int | None = None
@@ -210,12 +211,11 @@ class AwsChunkedPayload:
             if name == b"chunk-signature":
                 self._chunk_signature = value.decode("ascii", "replace")
         self._chunks += 1
-        if self._signed_chunks:
-            if self._chunk_signature is None:
-                raise _bad_chunk("framing", "a signed chunk without chunk-signature")
-            if size and self._previous_size is not None and self._previous_size < MIN_SIGNED_CHUNK:
-                raise AuthFailure("bad_chunk", "a chunk before the last is too small",
-                                  {"problem": "chunk_size", "chunk": self._chunks, "size": self._previous_size})
+        if self._signed_chunks and self._chunk_signature is None:
+            raise _bad_chunk("framing", "a signed chunk without chunk-signature")
+        if size and self._previous_size is not None and self._previous_size < MIN_CHUNK:
+            raise AuthFailure("bad_chunk", "a chunk before the last is too small",
+                              {"problem": "chunk_size", "chunk": self._chunks, "size": self._previous_size})
         self._previous_size = size
         self._chunk_hash = hashlib.sha256()
         if size:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import urllib.error
+import urllib.request
 
 import pytest
 from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth
@@ -180,3 +182,19 @@ def test_a_session_token_with_long_term_keys(sweep, service, raw_args, expected)
     raw = sweep.signed(service, method, path.format(bucket=sweep.bucket), body=body,
                        headers={**headers, "X-Amz-Security-Token": "garbage"})
     assert _answer(sweep.wire.send(raw)) == expected
+
+
+@pytest.mark.parametrize("payload", ["STREAMING-UNSIGNED-PAYLOAD-TRAILER", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"])
+def test_an_aws_chunked_body_sent_to_a_json_service(server, payload):
+    """Only S3 takes aws-chunked bodies: KMS reads one as the JSON it is not
+    (it answered 500 when the body was decoded as for S3)."""
+    body = b'14\r\n{"KeySpec": "AES_256"}\r\n0\r\n\r\n'
+    request = AWSRequest(method="POST", url=server.endpoint + "/", data=body, headers={
+        "X-Amz-Target": "TrentService.ListKeys", "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Content-SHA256": payload})
+    SigV4Auth(Credentials("test", "test"), "kms", "us-east-1").add_auth(request)
+    prepared = request.prepare()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(prepared.url, data=body, headers=dict(prepared.headers),
+                                                      method="POST"))
+    assert (refused.value.code, json.loads(refused.value.read())["__type"]) == (400, "SerializationException")

@@ -9,6 +9,8 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.stored import database
+
 
 def _name(prefix):
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
@@ -48,6 +50,24 @@ def test_trust_policy_with_not_principal_is_refused(iam, server):
     assert _refused(iam.update_assume_role_policy, RoleName=name, PolicyDocument=not_principal) == (
         "MalformedPolicyDocument", "Has prohibited field NotPrincipal", 400)
     assert iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"] == json.loads(good)
+
+
+def test_a_stored_trust_policy_the_rules_now_refuse_trusts_no_one(iam, server):
+    """A trust policy with NotPrincipal stored before it was refused (a data
+    dir from an older awsbox) cannot be weighed: AssumeRole is denied, never
+    a 500, and UpdateAssumeRolePolicy mends the role."""
+    user, client = _user(server, iam)
+    name = _name("stored")
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=_trust(Principal={"AWS": user["Arn"]}))
+    with database(server.data_dir) as db, db:
+        db.execute("UPDATE iam_entities SET trust_policy = ? WHERE kind = 'role' AND name = ?",
+                   (_trust(Effect="Deny", NotPrincipal={"AWS": user["Arn"]}), name))
+    role_arn = f"arn:aws:iam::{server.account_id}:role/{name}"
+    assert _refused(client("sts").assume_role, RoleArn=role_arn, RoleSessionName="stored")[0] == "AccessDenied"
+    iam.update_assume_role_policy(RoleName=name, PolicyDocument=_trust(Principal={"AWS": user["Arn"]}))
+    iam.put_user_policy(UserName=user["UserName"], PolicyName="assume", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": role_arn}]}))
+    assert client("sts").assume_role(RoleArn=role_arn, RoleSessionName="mended")["AssumedRoleUser"]["Arn"].endswith("/mended")
 
 
 # -- STS: session tags and TransitiveTagKeys ----------------------------------------------------------

@@ -439,9 +439,13 @@ def test_a_malformed_chunk_header(server, s3, bucket, key, tamper):
         refused(answer, "IncompleteBody", 400, TERMINATED)
 
 
-def test_a_small_chunk_that_is_not_the_last(server, s3, bucket, key):
+@pytest.mark.parametrize("mode", [SIGNED, UNSIGNED_TRAILER])
+def test_a_small_chunk_that_is_not_the_last(server, s3, bucket, key, mode):
+    """Signed or not (versitygw#1683, #1665, both recorded from S3)."""
+    trailer = {"trailers": {"x-amz-checksum-crc32": crc32(b"\0" * 10100)}, "trailer_header": "x-amz-checksum-crc32"}
     with changes_nothing(server, s3, bucket, key):
-        answer = put(server, bucket, key, payload((5000, 5000, 100)))
+        answer = put(server, bucket, key, payload((5000, 5000, 100)), mode=mode,
+                     **(trailer if mode == UNSIGNED_TRAILER else {}))
         fields = refused(answer, "InvalidChunkSizeError", 400,
                          "Only the last chunk is allowed to have a size less than 8192 bytes")
     # As S3 answered in versitygw#1683 (chunks of 3, 2, 0 bytes: Chunk 2,

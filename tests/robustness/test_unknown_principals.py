@@ -46,6 +46,7 @@ def people(server):
         "no such role": f"arn:aws:iam::{account}:role/{_unique('absent')}",
         "the user under another path": f"arn:aws:iam::{account}:user/{name}",
         "the user in another partition": f"arn:aws-cn:iam::{account}:user/team/{name}",
+        "the user's ARN with a trailing slash": f"arn:aws:iam::{account}:user/team/{name}/",
     }
     return {"user": user["Arn"], "role": role["Arn"], "absent": absent}
 
@@ -66,7 +67,8 @@ def _key_policy(account: str, principal: str) -> str:
         {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "kms:Decrypt", "Resource": "*"}]})
 
 
-CASES = ["no such user", "no such role", "the user under another path", "the user in another partition"]
+CASES = ["no such user", "no such role", "the user under another path", "the user in another partition",
+         "the user's ARN with a trailing slash"]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -101,6 +103,16 @@ def test_a_key_policy_naming_nobody(server, kms, people, case):
     before = kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"]
     assert _refused(kms.put_key_policy, KeyId=key_id, PolicyName="default", Policy=policy) == invalid
     assert kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"] == before
+
+
+def test_a_key_policy_statement_without_effect_is_checked_too(server, kms, people):
+    """A statement without Resource has no effect (KMS API reference), but
+    the principals it names must exist all the same."""
+    policy = json.loads(_key_policy(server.account_id, people["absent"]["no such user"]))
+    del policy["Statement"][1]["Resource"]
+    assert _refused(kms.create_key, Policy=json.dumps(policy))[0] == "MalformedPolicyDocumentException"
+    policy["Statement"][1]["Principal"]["AWS"] = people["user"]
+    kms.create_key(Policy=json.dumps(policy))
 
 
 def test_existing_principals_and_accounts_are_accepted(server, s3, iam, kms, bucket, people):
