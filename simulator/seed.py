@@ -246,17 +246,27 @@ class World:
                 for group in user.get("groups") or []:
                     self.call("iam", "AddUserToGroup", {"GroupName": group, "UserName": user["name"]})
                 self._policies("User", user)
+        # Roles are made trusting their account first and given their own
+        # trust policies once all exist: a trust policy may name a role
+        # declared after it (or two roles each other), and IAM refuses a
+        # principal that does not exist yet.
+        created = []
         for i, role in enumerate(world.get("roles") or []):
-            trust = role.get("trust") or {
+            default_trust = {
                 "Version": "2012-10-17",
                 "Statement": [{"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{self.account_id}:root"}, "Action": "sts:AssumeRole"}],
             }
-            params = {"RoleName": role["name"], "AssumeRolePolicyDocument": json.dumps(trust)}
+            params = {"RoleName": role["name"], "AssumeRolePolicyDocument": json.dumps(default_trust)}
             if role.get("description"):
                 params["Description"] = role["description"]
             with self.item("roles", i):
-                self.call("iam", "CreateRole", params)
+                if self.call("iam", "CreateRole", params) is not None:
+                    created.append((i, role))
                 self._policies("Role", role)
+        for i, role in created:
+            if role.get("trust"):
+                with self.item("roles", i):
+                    self.call("iam", "UpdateAssumeRolePolicy", {"RoleName": role["name"], "PolicyDocument": json.dumps(role["trust"])})
         for i, key in enumerate(world.get("keys") or []):
             with self.item("keys", i):
                 self._key(key)

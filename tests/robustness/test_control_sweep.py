@@ -234,6 +234,20 @@ def test_a_rolled_back_seed_leaves_no_trail(server, s3):
     assert {"CreateBucket", "PutObject"} <= {e["EventName"] for e in found}
 
 
+def test_seeded_roles_may_trust_each_other(server, iam):
+    """A trust policy may name a role declared after it, or two roles each
+    other: roles get their own trust policies once all of them exist."""
+    first, second = unique("seed-role"), unique("seed-role")
+
+    def trusting(name):
+        return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                        "Principal": {"AWS": f"arn:aws:iam::{server.account_id}:role/{name}"}}]}
+    server.control("POST", "/_awsbox/seed", {"schema": "awsbox/seed/v1", "roles": [
+        {"name": first, "trust": trusting(second)}, {"name": second, "trust": trusting(first)}]})
+    for name, trusted in ((first, second), (second, first)):
+        assert iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"] == trusting(trusted)
+
+
 @pytest.mark.parametrize("seed, named", [
     ({}, "the document: 'schema' is a required property"),
     ({"schema": "awsbox/seed/v2"}, "schema"),
