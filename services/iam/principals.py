@@ -135,7 +135,7 @@ def unknown(db, document: str, kind: str) -> list[str]:
     cannot find: S3 with "Invalid principal in policy", IAM naming the
     principal, KMS with "one or more invalid principals". ``document`` must
     already be valid for the policy engine."""
-    named = set().union(*(principals.arns for principals in parse_policy(document, kind).principals))
+    named = set().union(*(element.arns for element in parse_policy(document, kind).principals))
     missing = []
     for arn in sorted(named):
         m = _ENTITY_ARN.fullmatch(arn)

@@ -229,8 +229,8 @@ def _int_header(request, name: str) -> int | None:
 def _body_for(request, payload_hash: str, body, signer: ChunkSigner | None, service: str | None):
     """The body to hand on: decoded and verified as it streams. ``signer``
     None: chunk signatures are not checked (permissive mode). Only S3 takes
-    aws-chunked bodies: another service reads a body sent so as it is, and
-    answers that it does not parse."""
+    aws-chunked bodies: any other service reads such a body as it arrives,
+    and answers that it does not parse."""
     if payload_hash in _STREAMING and service == "s3":
         chunks_signed, trailer_signed = _STREAMING[payload_hash]
         declared = [name.strip().lower() for name in request.headers.get("X-Amz-Trailer", "").split(",")
