@@ -36,8 +36,8 @@ MIN_CHUNK = 8192
 _MAX_LINE = 4096  # a chunk header with its signature is under 100 bytes
 
 
-def _bad_chunk(problem: str, message: str) -> AuthFailure:
-    return AuthFailure("bad_chunk", message, {"problem": problem})
+def _bad_chunk(problem: str, message: str, **fields) -> AuthFailure:
+    return AuthFailure("bad_chunk", message, {"problem": problem, **fields})
 
 
 class VerifiedPayload:
@@ -214,8 +214,8 @@ class AwsChunkedPayload:
         if self._signed_chunks and self._chunk_signature is None:
             raise _bad_chunk("framing", "a signed chunk without chunk-signature")
         if size and self._previous_size is not None and self._previous_size < MIN_CHUNK:
-            raise AuthFailure("bad_chunk", "a chunk before the last is too small",
-                              {"problem": "chunk_size", "chunk": self._chunks, "size": self._previous_size})
+            raise _bad_chunk("chunk_size", "a chunk before the last is too small", chunk=self._chunks,
+                             size=self._previous_size)
         self._previous_size = size
         self._chunk_hash = hashlib.sha256()
         if size:
@@ -229,9 +229,8 @@ class AwsChunkedPayload:
         self._done = True
 
     def _length_differs(self) -> AuthFailure:
-        return AuthFailure("bad_chunk", "decoded length differs from x-amz-decoded-content-length",
-                           {"problem": "decoded_length", "expected": self._declared_length,
-                            "provided": self.decoded_length})
+        return _bad_chunk("decoded_length", "decoded length differs from x-amz-decoded-content-length",
+                          expected=self._declared_length, provided=self.decoded_length)
 
     def _end_chunk(self) -> None:
         if self._source.line() != b"":
