@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import zlib
 from typing import Iterable, Iterator
 
 from awscrt import checksums as crt
@@ -26,7 +27,10 @@ from .errors import BadDigest, InvalidDigest, InvalidRequest
 
 ALGORITHMS = ("CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256")
 DEFAULT_ALGORITHM = "CRC64NVME"
-_CRCS = {"CRC32": (crt.crc32, 4), "CRC32C": (crt.crc32c, 4), "CRC64NVME": (crt.crc64nvme, 8)}
+# CRC32 from zlib: awscrt 0.38 computes it with a table on x86 (perf shows
+# aws_checksums_crc32_sw), 0.35 s per GiB against zlib's 0.26 on the CI
+# machine; its CRC32C and CRC64NVME use the CPU's instructions (0.02 s).
+_CRCS = {"CRC32": (zlib.crc32, 4), "CRC32C": (crt.crc32c, 4), "CRC64NVME": (crt.crc64nvme, 8)}
 _COMBINE = {"CRC32": crt.combine_crc32, "CRC32C": crt.combine_crc32c, "CRC64NVME": crt.combine_crc64nvme}
 _DIGEST_SIZES = {"CRC32": 4, "CRC32C": 4, "CRC64NVME": 8, "SHA1": 20, "SHA256": 32}
 # Checksums botocore models that awsbox does not compute.
