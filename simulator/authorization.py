@@ -6,7 +6,10 @@ Each service has an authorizer, ``fn(ctx) -> None``: it maps the operation to
 the IAM actions it needs (:mod:`policies.actions`), gathers the policies that
 decide (:mod:`policies.authorizers`), asks the engine, puts each decision's
 reasons on ``ctx.decisions`` and raises the service's access-denied error
-when the engine says no. ``Config.iam`` chooses: ``enforce`` (AWS's
+when the engine says no. A handler that needs one more decision once it has
+read its resource (S3's bypass of a GOVERNANCE retention) asks
+:func:`permits`, which the service's module answers the same way.
+``Config.iam`` chooses: ``enforce`` (AWS's
 behaviour), ``audit`` (every decision recorded, denials let through: for
 tightening an application to least privilege) or ``off``.
 """
@@ -41,3 +44,16 @@ def authorize(ctx) -> None:
     if ctx.app.config.iam == "off":
         return
     _authorizer(ctx.service)(ctx)
+
+
+def permits(ctx, action: str, resource: str, context: dict | None = None, *, record: bool = True) -> bool:
+    """Whether the caller may do ``action`` on ``resource`` besides what its
+    operation needed. The decision goes on the request's trail unless
+    ``record`` is False (a permission that only decides what a response
+    shows); in audit mode a denial is recorded and the answer is yes."""
+    if ctx.app.config.iam == "off":
+        return True
+    if ctx.service not in _BUILT_IN:
+        raise InternalError()
+    module = importlib.import_module(_BUILT_IN[ctx.service])
+    return module.permits(ctx, action, resource, context or {}, record=record)

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import json
 
-from policies.actions import requirements
+from policies.actions import Requirement, requirements
 from policies.actions.s3 import EXISTING_OBJECT_TAG_ACTIONS
 from services.s3.errors import AccessDenied
 
-from . import Caller, check, scope_of, unchanged_since_read
+from . import ENFORCE, Caller, check, explain, mode, scope_of, unchanged_since_read
 
 _ARN = "arn:aws:s3:::"
 
@@ -52,12 +52,30 @@ def authorize(ctx) -> None:
             bucket = _Bucket(None, None)
         else:
             if bucket_name not in buckets:
-                buckets[bucket_name] = unchanged_since_read(ctx, ("s3-bucket", bucket_name), _bucket_reader(bucket_name))
+                buckets[bucket_name] = _bucket_of(ctx, bucket_name)
             bucket = buckets[bucket_name]
             if key is not None and requirement.action in EXISTING_OBJECT_TAG_ACTIONS and _mentions_existing_tags(caller, bucket):
                 extra = _existing_tags(ctx, bucket_name, key, requirement.context.get("s3:versionid"))
         request = caller.request(requirement, bucket.owner, extra)
         check(ctx, caller.evaluate(request, resource_policy=bucket.policy), _denial_for(ctx, bucket))
+
+
+def permits(ctx, action: str, resource: str, context: dict, *, record: bool) -> bool:
+    """One more decision a handler asks for (simulator.authorization.permits),
+    made as :func:`authorize` makes each of its own."""
+    bucket_name, _ = _names(resource)
+    bucket = _bucket_of(ctx, bucket_name) if bucket_name else _Bucket(None, None)
+    caller = Caller(ctx)
+    decision = caller.evaluate(caller.request(Requirement(action, resource, context), bucket.owner),
+                               resource_policy=bucket.policy)
+    enforced = mode(ctx) == ENFORCE
+    if record:
+        ctx.decisions.append(explain(decision, enforced=enforced))
+    return decision.allowed or not enforced
+
+
+def _bucket_of(ctx, name: str) -> "_Bucket":
+    return unchanged_since_read(ctx, ("s3-bucket", name), _bucket_reader(name))
 
 
 def _names(resource: str):

@@ -49,6 +49,7 @@ from . import (  # noqa: E402,F401  (registers the handlers)
     operations_encryption,
     operations_listing,
     operations_multipart,
+    operations_object_lock,
     operations_objects,
     operations_storage_classes,
 )

@@ -52,11 +52,21 @@ InvalidRedirectLocation = _error(
 NOT_AN_INTEGER = frozenset({"max-keys", "max-uploads", "max-parts", "part-number-marker"})
 
 
+# Headers S3 refuses in words of their own when their value does not parse
+# (recorded against S3 in versitygw issue 1733).
+UNPARSABLE_HEADERS = {
+    "x-amz-object-lock-retain-until-date": "The retain until date must be provided in ISO 8601 format",
+}
+
+
 def argument_error(message: str = "", **fields) -> S3Error:
     """S3's validation error, raised by the protocol for input that breaks
     the model: InvalidArgument, in AWS's words where they are on record."""
-    if fields.get("ArgumentName") in NOT_AN_INTEGER and "ArgumentValue" in fields:
-        message = f"Provided {fields['ArgumentName']} not an integer or within integer range"
+    name = fields.get("ArgumentName")
+    if name in NOT_AN_INTEGER and "ArgumentValue" in fields:
+        message = f"Provided {name} not an integer or within integer range"
+    elif name in UNPARSABLE_HEADERS:
+        message = UNPARSABLE_HEADERS[name]
     return InvalidArgument(message, **fields)
 
 
@@ -130,6 +140,14 @@ IncompleteBody = _error(
     "IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header"
 )
 EntityTooLarge = _error("EntityTooLarge", 400, "Your proposed upload exceeds the maximum allowed size")
+
+# -- object lock -----------------------------------------------------------------
+ObjectLockConfigurationNotFoundError = _error(
+    "ObjectLockConfigurationNotFoundError", 404, "Object Lock configuration does not exist for this bucket"
+)
+NoSuchObjectLockConfiguration = _error(
+    "NoSuchObjectLockConfiguration", 404, "The specified object does not have a ObjectLock configuration"
+)
 
 # -- integrity -----------------------------------------------------------------
 BadDigest = _error("BadDigest", 400, "The Content-MD5 you specified did not match what we received.")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 
-from . import buckets, multipart, objects
+from . import buckets, multipart, object_lock, objects
 from .errors import InvalidArgument, InvalidRequest, MalformedXML
 
 DAY = 86400.0
@@ -207,7 +207,9 @@ def _apply(ctx, bucket: str, rule: dict, minimum_size: str | None, now: float) -
     for row in expire:
         objects.delete(ctx, bucket, row["key"])
     for row in delete_versions:
-        objects.delete(ctx, bucket, row["key"], row["version_id"])
+        # Lifecycle never removes a version under Object Lock, nor bypasses GOVERNANCE.
+        if not object_lock.protected(object_lock.Lock.of(row), now):
+            objects.delete(ctx, bucket, row["key"], row["version_id"])
     abort = rule.get("AbortIncompleteMultipartUpload") or {}
     if abort.get("DaysAfterInitiation") is not None:
         stale = db.execute("SELECT upload_id, key FROM s3_uploads WHERE bucket = ? AND initiated <= ?",

@@ -28,7 +28,7 @@ from werkzeug.exceptions import ClientDisconnected
 from simulator.errors import AwsError, InternalError
 from simulator.protocols.protocol import lowercase_headers
 
-from . import checksums
+from . import checksums, object_lock
 from .encryption import BodyCipher, new_body_id
 from .errors import (
     EntityTooLarge,
@@ -397,9 +397,11 @@ class Deleted:
     version_id: str | None = None
 
 
-def delete(ctx, bucket: str, key: str, version_id: str | None = None) -> Deleted:
+def delete(ctx, bucket: str, key: str, version_id: str | None = None, *, bypass_governance: bool = False) -> Deleted:
     """DeleteObject's semantics by versioning state: a permanent delete of a
-    version (or of the null version when unversioned), else a delete marker."""
+    version (or of the null version when unversioned), else a delete marker.
+    A version under Object Lock stays (AccessDenied), but for a GOVERNANCE
+    retention the caller may and does bypass."""
     with ctx.store.tx() as db:
         bucket_row = db.execute("SELECT versioning, account_id, region FROM s3_buckets WHERE name = ?", (bucket,)).fetchone()
         if bucket_row is None:
@@ -413,6 +415,8 @@ def delete(ctx, bucket: str, key: str, version_id: str | None = None) -> Deleted
             ).fetchone()
             if row is None:
                 return Deleted(version_id=version_id)
+            if not row["delete_marker"]:
+                object_lock.check_deletable(ctx, row, bypass=bypass_governance)
             doomed = drop(db, [row])
             if row["is_latest"]:
                 db.execute(

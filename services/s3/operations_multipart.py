@@ -21,7 +21,8 @@ def create_multipart_upload(ctx, params):
     metadata = objects.validate_metadata(params.get("Metadata"))
     storage_class = objects.validate_storage_class(params.get("StorageClass"))
     objects.validate_website_redirect(params.get("WebsiteRedirectLocation"))
-    object_lock.check_headers(bucket, params)
+    # The headers' lock; the bucket's default retention is taken at completion.
+    lock = object_lock.for_write(ctx, bucket, params, default=False)
     tags = tagging.from_header(params.get("Tagging"))
     algorithm = params.get("ChecksumAlgorithm")
     if algorithm is not None and algorithm not in checksums.ALGORITHMS:
@@ -34,11 +35,13 @@ def create_multipart_upload(ctx, params):
         db.execute(
             "INSERT INTO s3_uploads (upload_id, bucket, key, account_id, region, initiated, initiator_arn, initiator_id,"
             " owner, storage_class, headers, metadata, tags, checksum_algorithm, checksum_type, sse, sealed_key,"
-            " acl, object_owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " acl, object_owner, lock_mode, lock_until, legal_hold)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (upload_id, bucket["name"], key, bucket["account_id"], bucket["region"], ctx.now.timestamp(),
              ctx.principal.arn, ctx.principal.user_id, ctx.account_id, storage_class,
              json.dumps(objects.content_headers(params)), json.dumps(metadata), json.dumps(tags), algorithm, kind,
-             sealing.protection.to_json(), sealing.sealed_key, grants, object_owner),
+             sealing.protection.to_json(), sealing.sealed_key, grants, object_owner, lock.mode, lock.until,
+             lock.legal_hold),
         )
     out = {"Bucket": bucket["name"], "Key": key, "UploadId": upload_id,
            **sealing.protection.response(customer_key_md5=sealing.customer_key_md5, with_context=True)}
@@ -95,6 +98,8 @@ def upload_part(ctx, params):
     upload = multipart.get(ctx, bucket["name"], params["Key"], params["UploadId"])
     expected_md5 = checksums.content_md5(params.get("ContentMD5"))
     expectation, running, verified = _running(upload, params, ctx.http)
+    object_lock.require_checksum(object_lock.with_default(ctx, bucket, object_lock.Lock.of(upload)), params,
+                                 expectation, "Put Part")
     protection, data_key = _upload_key(ctx, bucket, upload, params)
     body = params.get("Body")
     stored = objects.store_body(ctx, body, data_key, running, *([verified] if verified is not running else []))
@@ -169,7 +174,8 @@ def complete_multipart_upload(ctx, params):
         protection=protection, sealed_key=upload["sealed_key"], checksum_algorithm=algorithm if checksum_value else None,
         checksum_value=checksum_value, checksum_type=kind if checksum_value else None, parts_count=len(chosen),
     )
-    fields.update(acl=upload["acl"], owner=upload["object_owner"] or upload["owner"])
+    fields.update(acl=upload["acl"], owner=upload["object_owner"] or upload["owner"],
+                  **object_lock.with_default(ctx, bucket, object_lock.Lock.of(upload)).columns())
     object_parts = [
         {"part_number": i, "account_id": bucket["account_id"], "region": bucket["region"], "blob_id": p["blob_id"],
          "body_id": p["body_id"], "size": p["size"], "etag": p["etag"], "checksum_value": p["checksum_value"]}

@@ -9,6 +9,7 @@ from simulator.protocols import RESPONSE_STATUS
 from . import acl, buckets, checksums, conditions, multipart, object_lock, objects, operation, ranges, restore, tagging
 from . import server_side_encryption as sse
 from .errors import (
+    AccessDenied,
     InvalidArgument,
     InvalidObjectState,
     InvalidPartNumber,
@@ -33,10 +34,11 @@ def put_object(ctx, params):
     metadata = objects.validate_metadata(params.get("Metadata"))
     storage_class = objects.validate_storage_class(params.get("StorageClass"))
     objects.validate_website_redirect(params.get("WebsiteRedirectLocation"))
-    object_lock.check_headers(bucket, params)
+    lock = object_lock.for_write(ctx, bucket, params)
     tags = tagging.from_header(params.get("Tagging"))
     expected_md5 = checksums.content_md5(params.get("ContentMD5"))
     expectation = checksums.Expectation(params, ctx.http)
+    object_lock.require_checksum(lock, params, expectation)
     if_match, if_none_match = conditions.for_write(params)
     if if_match is not None or if_none_match is not None:
         # Fail a doomed conditional write before reading its body (and again,
@@ -58,7 +60,7 @@ def put_object(ctx, params):
             sealed_key=sealing.sealed_key, checksum_algorithm=running.algorithm, checksum_value=running.value(),
             checksum_type="FULL_OBJECT", blob_id=stored.blob_id, body_id=stored.body_id,
         )
-        fields.update(acl=grants, owner=owner)
+        fields.update(acl=grants, owner=owner, **lock.columns())
         committed = objects.commit(ctx, bucket["name"], key, fields, if_match=if_match, if_none_match=if_none_match)
     except BaseException:
         ctx.store.blobs.delete(stored.blob_id)
@@ -151,6 +153,8 @@ def _description(ctx, bucket, row, protection: Protection, params: dict) -> dict
     restoring = restore.header(row, ctx.now.timestamp(), objects.http_date)
     if restoring:
         out["Restore"] = restoring
+    if row["lock_mode"] is not None or row["legal_hold"] is not None:
+        out.update(object_lock.description(ctx, row))
     return out
 
 
@@ -168,7 +172,9 @@ def head_object(ctx, params):
 @operation
 def delete_object(ctx, params):
     bucket = buckets.get(ctx, params["Bucket"])
-    deleted = objects.delete(ctx, bucket["name"], params["Key"], objects.checked_version_id(params.get("VersionId")))
+    bypass = object_lock.bypass_requested(bucket, params)
+    deleted = objects.delete(ctx, bucket["name"], params["Key"], objects.checked_version_id(params.get("VersionId")),
+                             bypass_governance=bypass)
     out = {}
     if deleted.delete_marker:
         out["DeleteMarker"] = True
@@ -184,13 +190,14 @@ def delete_objects(ctx, params):
     targets = request.get("Objects") or []
     if not targets or len(targets) > MAX_DELETE_OBJECTS:
         raise MalformedXML()
+    bypass = object_lock.bypass_requested(bucket, params)
     deleted, errors = [], []
     for target in targets:
         key, version_id = target["Key"], target.get("VersionId")
         try:
             objects.validate_key(key)
-            result = objects.delete(ctx, bucket["name"], key, version_id)
-        except InvalidArgument as error:
+            result = objects.delete(ctx, bucket["name"], key, version_id, bypass_governance=bypass)
+        except (InvalidArgument, AccessDenied) as error:  # a bad key; a version under Object Lock
             errors.append({"Key": key, "VersionId": version_id, "Code": error.code, "Message": error.message})
             continue
         entry = {"Key": key}
@@ -213,7 +220,9 @@ def copy_object(ctx, params):
     key = params["Key"]
     objects.validate_key(key)
     objects.validate_website_redirect(params.get("WebsiteRedirectLocation"))
-    object_lock.check_headers(bucket, params)
+    # A copy is locked by its request or the target bucket's default, never
+    # by the source's lock.
+    lock = object_lock.for_write(ctx, bucket, params)
     source_bucket_name, source_key, source_version = objects.copy_source(params["CopySource"])
     source_bucket = buckets.get(ctx, source_bucket_name)
     db = ctx.store.read()
@@ -269,7 +278,7 @@ def copy_object(ctx, params):
             checksum_value=running.value(), checksum_type="FULL_OBJECT", blob_id=stored.blob_id,
             body_id=stored.body_id,
         )
-        fields.update(acl=grants, owner=owner)
+        fields.update(acl=grants, owner=owner, **lock.columns())
         committed = objects.commit(ctx, bucket["name"], key, fields, if_match=if_match, if_none_match=if_none_match)
     except BaseException:
         ctx.store.blobs.delete(stored.blob_id)

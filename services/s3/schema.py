@@ -144,6 +144,17 @@ register_schema(
         ALTER TABLE s3_uploads ADD COLUMN acl TEXT;
         ALTER TABLE s3_uploads ADD COLUMN object_owner TEXT;
         """,
+        # Object Lock: a version's retention (mode GOVERNANCE | COMPLIANCE,
+        # until a simulator-clock time) and legal hold (ON | OFF); NULL where
+        # none was ever set. An upload keeps what its creation asked for.
+        """
+        ALTER TABLE s3_objects ADD COLUMN lock_mode TEXT;
+        ALTER TABLE s3_objects ADD COLUMN lock_until REAL;
+        ALTER TABLE s3_objects ADD COLUMN legal_hold TEXT;
+        ALTER TABLE s3_uploads ADD COLUMN lock_mode TEXT;
+        ALTER TABLE s3_uploads ADD COLUMN lock_until REAL;
+        ALTER TABLE s3_uploads ADD COLUMN legal_hold TEXT;
+        """,
     ],
     # Written by every upload: versions would cost each write and keep nothing
     # (object reads are never cached).
