@@ -240,23 +240,28 @@ def latest(db, bucket: str, key: str):
     return db.execute("SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND is_latest = 1", (bucket, key)).fetchone()
 
 
-def find(ctx, bucket: str, key: str, version_id: str | None = None, *, method: str = "GET", db=None):
+def find(ctx, bucket: str, key: str, version_id: str | None = None, *, method: str = "GET", db=None,
+         sub_resource: bool = False):
     """The version a read names (the latest by default), or AWS's error:
     NoSuchKey (with x-amz-delete-marker when the latest is a delete
-    marker), NoSuchVersion, or 405 for reading a delete marker by id."""
+    marker), NoSuchVersion, or 405 for reading a delete marker by id. A
+    ``sub_resource`` of the object (its tagging, retention, legal hold) is
+    405 on a delete marker even when it is only the latest version: S3
+    answers GetObjectTagging so, as localstack's AWS-validated snapshots
+    record and GOV.UK Notify's document store relies on."""
     db = db or ctx.store.read()
     if checked_version_id(version_id) is None:
         row = latest(db, bucket, key)
         if row is None:
             raise NoSuchKey(Key=key)
-        if row["delete_marker"]:
+        if row["delete_marker"] and not sub_resource:
             raise NoSuchKey(Key=key, headers={"x-amz-delete-marker": "true", "x-amz-version-id": row["version_id"]})
-        return row
-    row = db.execute(
-        "SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?", (bucket, key, version_id)
-    ).fetchone()
-    if row is None:
-        raise NoSuchVersion(Key=key, VersionId=version_id)
+    else:
+        row = db.execute(
+            "SELECT * FROM s3_objects WHERE bucket = ? AND key = ? AND version_id = ?", (bucket, key, version_id)
+        ).fetchone()
+        if row is None:
+            raise NoSuchVersion(Key=key, VersionId=version_id)
     if row["delete_marker"]:
         raise MethodNotAllowed(
             Method=method,

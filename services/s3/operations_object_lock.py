@@ -44,7 +44,7 @@ def _locked_version(ctx, params, method: str):
     bucket = buckets.get(ctx, params["Bucket"])
     if not bucket["object_lock"]:
         raise InvalidRequest("Bucket is missing Object Lock Configuration")
-    return objects.find(ctx, bucket["name"], params["Key"], params.get("VersionId"), method=method)
+    return objects.find(ctx, bucket["name"], params["Key"], params.get("VersionId"), method=method, sub_resource=True)
 
 
 @operation

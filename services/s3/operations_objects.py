@@ -351,9 +351,10 @@ def _object_parts(row, parts, params) -> dict:
 
 
 # -- tagging ------------------------------------------------------------------------------
-def _tagged_version(ctx, params):
+def _tagged_version(ctx, params, method: str):
     bucket = buckets.get(ctx, params["Bucket"])
-    return bucket, objects.find(ctx, bucket["name"], params["Key"], params.get("VersionId"))
+    return bucket, objects.find(ctx, bucket["name"], params["Key"], params.get("VersionId"), method=method,
+                                sub_resource=True)
 
 
 def _version_output(bucket, row) -> dict:
@@ -364,7 +365,7 @@ def _version_output(bucket, row) -> dict:
 
 @operation
 def put_object_tagging(ctx, params):
-    bucket, row = _tagged_version(ctx, params)
+    bucket, row = _tagged_version(ctx, params, "PUT")
     tag_set = tagging.validate((params.get("Tagging") or {}).get("TagSet") or [], limit=tagging.MAX_OBJECT_TAGS)
     _set_tags(ctx, row, tag_set)
     return _version_output(bucket, row)
@@ -372,13 +373,13 @@ def put_object_tagging(ctx, params):
 
 @operation
 def get_object_tagging(ctx, params):
-    bucket, row = _tagged_version(ctx, params)
+    bucket, row = _tagged_version(ctx, params, "GET")
     return {"TagSet": json.loads(row["tags"]), **_version_output(bucket, row)}
 
 
 @operation
 def delete_object_tagging(ctx, params):
-    bucket, row = _tagged_version(ctx, params)
+    bucket, row = _tagged_version(ctx, params, "DELETE")
     _set_tags(ctx, row, [])
     return _version_output(bucket, row)
 

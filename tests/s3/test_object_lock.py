@@ -336,8 +336,10 @@ def test_lock_operations_on_what_is_not_a_version(s3, locked):
         assert error_of(call, Bucket=locked, Key="nothing", **extra)[0] == "NoSuchKey"
         assert error_of(call, Bucket=locked, Key="nothing", VersionId="v" * 32, **extra)[0] == "NoSuchVersion"
     marker = s3.delete_object(Bucket=locked, Key="gone")["VersionId"]
-    assert error_of(s3.put_object_legal_hold, Bucket=locked, Key="gone", VersionId=marker,
-                    LegalHold={"Status": "ON"})[::2] == ("MethodNotAllowed", 405)
+    for version in ({"VersionId": marker}, {}):  # named, or only the latest
+        assert error_of(s3.put_object_legal_hold, Bucket=locked, Key="gone", LegalHold={"Status": "ON"},
+                        **version)[::2] == ("MethodNotAllowed", 405)
+        assert error_of(s3.get_object_retention, Bucket=locked, Key="gone", **version)[::2] == ("MethodNotAllowed", 405)
     assert error_of(s3.get_object_lock_configuration, Bucket=unique("absent"))[0] == "NoSuchBucket"
 
 

@@ -31,6 +31,24 @@ def test_versions_and_delete_markers(s3, bucket):
     assert error_of(s3.get_object, Bucket=bucket, Key="doc", VersionId=v2)[:1] == ("NoSuchVersion",)
 
 
+def test_tagging_of_a_key_whose_latest_version_is_a_delete_marker(s3, bucket):
+    # A delete marker holds no tags: S3 answers 405 whether it is named by
+    # version id or is only the latest version (localstack#11180, recorded
+    # against S3; GOV.UK Notify's document store reads an expired document
+    # so), while GET and HEAD answer 404.
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    kept = s3.put_object(Bucket=bucket, Key="doc", Body=b"x", Tagging="k=v")["VersionId"]
+    marker = s3.delete_object(Bucket=bucket, Key="doc")["VersionId"]
+    tags = {"TagSet": [{"Key": "k", "Value": "w"}]}
+    for call, method, extra in ((s3.get_object_tagging, "GET", {}), (s3.put_object_tagging, "PUT", {"Tagging": tags}),
+                                (s3.delete_object_tagging, "DELETE", {})):
+        for version in ({}, {"VersionId": marker}):
+            error = error_body(call, Bucket=bucket, Key="doc", **version, **extra)
+            assert (error["Code"], error["Method"], error["ResourceType"]) == ("MethodNotAllowed", method, "DeleteMarker")
+    assert error_of(s3.get_object, Bucket=bucket, Key="doc")[::2] == ("NoSuchKey", 404)
+    assert s3.get_object_tagging(Bucket=bucket, Key="doc", VersionId=kept)["TagSet"] == [{"Key": "k", "Value": "v"}]
+
+
 def test_suspended_versioning_uses_the_null_version(s3, bucket):
     s3.put_object(Bucket=bucket, Key="k", Body=b"before")  # the null version
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
