@@ -160,9 +160,12 @@ def delete(ctx, name: str) -> list[str]:
     """Delete an empty bucket; returns the blob ids of abandoned multipart
     parts, for the caller to remove once the deletion is committed."""
     with ctx.store.tx() as db:
-        get(ctx, name, db)
+        bucket = get(ctx, name, db)
         if db.execute("SELECT 1 FROM s3_objects WHERE bucket = ? LIMIT 1", (name,)).fetchone():
-            raise BucketNotEmpty(BucketName=name)
+            # S3 points a versioned bucket's owner at the versions a plain
+            # listing does not show (recorded in ministack#1496).
+            versions = ". You must delete all versions in the bucket." if bucket["versioning"] else ""
+            raise BucketNotEmpty(BucketNotEmpty.default_message + versions, BucketName=name)
         uploads = [r[0] for r in db.execute("SELECT upload_id FROM s3_uploads WHERE bucket = ?", (name,))]
         blobs = []
         for upload_id in uploads:
