@@ -176,12 +176,16 @@ def verify_md5(expected: bytes | None, computed: bytes) -> None:
         )
 
 
-def verify_document(headers: dict, data: bytes) -> None:
+def verify_document(headers: dict, data: bytes, *, required: bool = False) -> None:
     """A configuration document (tagging, DeleteObjects, lifecycle...)
     against the Content-MD5 and the flexible checksum sent with it: S3
-    answers a mismatch with BadDigest and applies nothing. Read from the
-    headers: botocore's newer models drop these members from some inputs
-    (DeleteObjects) while the SDKs still send them."""
+    answers a mismatch with BadDigest and applies nothing, and refuses a
+    document without either where the operation requires one (as recorded
+    from S3 in versitygw#1040). Read from the headers: botocore's newer
+    models drop these members from some inputs (DeleteObjects) while the
+    SDKs still send them."""
+    if required and "content-md5" not in headers and not any(header(alg) in headers for alg in ALGORITHMS + UNSUPPORTED):
+        raise InvalidRequest("Missing required header for this request: Content-MD5 OR x-amz-checksum-*")
     verify_md5(content_md5(headers.get("content-md5")), hashlib.md5(data).digest())
     expectation = Expectation({member(alg): headers[header(alg)] for alg in ALGORITHMS if header(alg) in headers})
     if expectation.value is not None:

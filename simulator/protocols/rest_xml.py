@@ -172,10 +172,12 @@ def _route(model, operation: str) -> _Route:
 class _Plan:
     """Where each input member of one operation comes from, by wire name."""
 
-    __slots__ = ("route", "headers", "prefixes", "query", "query_names")
+    __slots__ = ("route", "headers", "prefixes", "query", "query_names", "checksum_required")
 
     def __init__(self, model, operation: str):
         n, _ = shapes.operation_nodes(model, operation)
+        # The model's httpChecksum trait: the body must come with a digest.
+        self.checksum_required = bool(model.operation_model(operation).http_checksum.get("requestChecksumRequired"))
         self.route = _route(model, operation)
         self.headers = {f.wire.lower(): (key, f) for key, f in n.fields.items() if f.location == "header"}
         self.prefixes = tuple((f.wire.lower(), key) for key, f in n.fields.items() if f.location == "headers")
@@ -257,21 +259,21 @@ class RestXmlProtocol(Protocol):
                         params[key] = [_argument(service, f.node.member, v, f.wire) for v in args.getlist(f.wire)]
                     else:
                         params[key] = _argument(service, f, args[f.wire], f.wire)
-        self._parse_body(service, n, body, params, lowercase_headers(request))
+        self._parse_body(service, n, body, params, lowercase_headers(request), plan.checksum_required)
         missing = [n.fields[key].wire for key in n.required if params.get(key) is None
                    and n.fields[key].location in ("uri", "header", "querystring")]
         if missing:
             raise service.validation_error(f"Missing required parameter: {missing[0]}", ArgumentName=missing[0])
         return params
 
-    def _parse_body(self, service, n, body, params, headers: dict) -> None:
+    def _parse_body(self, service, n, body, params, headers: dict, checksum_required: bool) -> None:
         payload = n.payload
         if payload is not None:
             f = n.fields[payload]
             if f.streaming:
                 params[payload] = body
                 return
-            data = _read_document(service, body, headers)
+            data = _read_document(service, body, headers, checksum_required)
             if not data:
                 if payload in n.required:
                     raise service.malformed_body(MALFORMED_XML)
@@ -286,7 +288,7 @@ class RestXmlProtocol(Protocol):
             else:
                 params[payload] = data
         elif any(f.location is None for f in n.fields.values()):
-            data = _read_document(service, body, headers)
+            data = _read_document(service, body, headers, checksum_required)
             if data:
                 params.update(self._document(service, n, data))
 
@@ -347,16 +349,16 @@ class _Response(Response):
     default_mimetype = None
 
 
-def _read_document(service, body, headers: dict) -> bytes:
+def _read_document(service, body, headers: dict, checksum_required: bool = False) -> bytes:
     """A body read whole, checked against the digests in the request's
-    (lowercased) headers before it is parsed."""
-    if body is None:
-        return b""
-    data = body if isinstance(body, bytes) else body.read(MAX_DOCUMENT_BYTES + 1)
+    (lowercased) headers before it is parsed, and refused without one when
+    the operation requires it (a request whose settings all travel in
+    headers, as a canned ACL does, has no document to protect)."""
+    data = b"" if body is None else body if isinstance(body, bytes) else body.read(MAX_DOCUMENT_BYTES + 1)
     if len(data) > MAX_DOCUMENT_BYTES:
         raise service.malformed_body(MALFORMED_XML)
     if data and service.check_document is not None:
-        service.check_document(headers, data)
+        service.check_document(headers, data, required=checksum_required)
     return data
 
 
