@@ -21,8 +21,11 @@ TRUST_POLICY_SIZE = 2048
 INLINE_QUOTA = {"user": ("UserPolicySize", 2048), "group": ("GroupPolicySize", 5120), "role": ("RolePolicySize", 10240)}
 
 
-def validated(document: str, kind: str = "identity", *, max_size: int | None = None) -> str:
-    """The document, once the policy engine accepts it; IAM's error if not."""
+def validated(document: str, kind: str = "identity", *, max_size: int | None = None, managed: bool = False) -> str:
+    """The document, once the policy engine accepts it; IAM's error if not.
+    A ``managed`` policy must be of the 2012-10-17 language: CreatePolicy
+    refuses one without a Version (which means 2008-10-17), as recorded by
+    localstack's AWS-validated IAM tests."""
     if kind == "trust":
         # Trust policies that are not JSON get their own wording.
         try:
@@ -30,13 +33,15 @@ def validated(document: str, kind: str = "identity", *, max_size: int | None = N
         except ValueError:
             raise MalformedPolicyDocument("This policy contains invalid Json") from None
     try:
-        parse_policy(document, kind, max_size=max_size)
+        policy = parse_policy(document, kind, max_size=max_size)
     except PolicySizeError as error:
         if kind == "trust":
             raise LimitExceeded(f"Cannot exceed quota for ACLSizePerRole: {error.limit}") from None
         raise LimitExceeded(error.message) from None
     except PolicyError as error:
         raise MalformedPolicyDocument(error.message) from None
+    if managed and policy.version != "2012-10-17":
+        raise MalformedPolicyDocument("Policy document must be version 2012-10-17 or greater.")
     return document
 
 

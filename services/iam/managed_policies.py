@@ -135,7 +135,7 @@ def versions(db, account_id: str, policy: ManagedPolicy) -> list[dict]:
 
 
 def create(db, account_id: str, name: str, path: str, text: str, description: str | None, now: float) -> ManagedPolicy:
-    documents.validated(text, max_size=documents.MANAGED_POLICY_SIZE)
+    documents.validated(text, max_size=documents.MANAGED_POLICY_SIZE, managed=True)
     if db.execute("SELECT 1 FROM iam_policies WHERE account_id = ? AND name = ? COLLATE NOCASE",
                   (account_id, name)).fetchone():
         raise EntityAlreadyExists(f"A policy called {name} already exists. Duplicate names are not allowed.")
@@ -147,7 +147,7 @@ def create(db, account_id: str, name: str, path: str, text: str, description: st
 
 
 def create_version(db, account_id: str, policy: ManagedPolicy, text: str, set_default: bool, now: float) -> dict:
-    documents.validated(text, max_size=documents.MANAGED_POLICY_SIZE)
+    documents.validated(text, max_size=documents.MANAGED_POLICY_SIZE, managed=True)
     count = db.execute("SELECT COUNT(*) FROM iam_policy_versions WHERE account_id = ? AND arn = ?",
                        (account_id, policy.arn)).fetchone()[0]
     if count >= MAX_VERSIONS:
@@ -215,7 +215,8 @@ def listing(db, account_id: str, scope: str = "All") -> list[ManagedPolicy]:
 
 def attach(db, entity, arn: str, now: float) -> None:
     account_id = entity["account_id"]
-    if lookup(db, account_id, checked_arn(arn)) is None:
+    # InvalidInput, as AWS answers a policy name given for the ARN (localstack's AWS-validated IAM snapshots).
+    if lookup(db, account_id, checked_arn(arn, InvalidInput)) is None:
         raise not_attachable(arn)
     attached = attached_arns(db, account_id, entity["entity_id"])
     if arn in attached:

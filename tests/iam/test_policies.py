@@ -57,6 +57,24 @@ def test_malformed_documents_store_nothing(iam, name, document, message):
     assert iam.list_user_policies(UserName=user)["PolicyNames"] == []
 
 
+@pytest.mark.parametrize("version", [None, "2008-10-17"])
+def test_a_managed_policy_must_be_of_the_2012_language(iam, name, version):
+    # Recorded against IAM by localstack's AWS-validated test_create_policy_invalid_document.
+    document = {"Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}
+    if version:
+        document["Version"] = version
+    policy_name = name("old")
+    with pytest.raises(ClientError) as e:
+        iam.create_policy(PolicyName=policy_name, PolicyDocument=json.dumps(document))
+    assert error_of(e) == ("MalformedPolicyDocument", "Policy document must be version 2012-10-17 or greater.", 400)
+    assert policy_name not in [p["PolicyName"] for p in iam.list_policies(Scope="Local")["Policies"]]
+    arn = iam.create_policy(PolicyName=policy_name, PolicyDocument=LIST_BUCKETS)["Policy"]["Arn"]
+    with pytest.raises(ClientError) as e:
+        iam.create_policy_version(PolicyArn=arn, PolicyDocument=json.dumps(document))
+    assert error_of(e)[0] == "MalformedPolicyDocument"
+    assert [v["VersionId"] for v in iam.list_policy_versions(PolicyArn=arn)["Versions"]] == ["v1"]
+
+
 def test_oversize_documents(iam, name):
     big = json.dumps({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": [f"s3:GetObject{i}" for i in range(400)], "Resource": "*"}]})
