@@ -69,6 +69,10 @@ def find_key(ctx, blob: bytes, key_id: str | None, algorithm: str | None, operat
     the blob disagree or the key cannot decrypt."""
     if key_id is not None:
         named = keys.resolve(ctx, key_id, shared=True)
+        if key_specs.is_hmac(named.key_spec):
+            # An HMAC key made no ciphertext at all: the KeyId is the wrong
+            # key (localstack's AWS-validated test_error_messaging_for_invalid_keys).
+            raise errors.incorrect_key()
         if not key_specs.is_symmetric(named.key_spec):
             algorithm = check_encryption_key(named, operation, algorithm)
             if algorithm == SYMMETRIC_DEFAULT:

@@ -47,7 +47,9 @@ def disable_key_rotation(ctx, params):
 @operation
 def get_key_rotation_status(ctx, params):
     key = keys.resolve(ctx, params["KeyId"], aliases=False)
-    _rotatable(key)
+    # Keys that cannot rotate answer false rather than an error: AWS changed
+    # this in 2026 (floci-io/floci#586 and #618), and the Terraform provider
+    # reads every key's status, asymmetric and HMAC keys included.
     out = {"KeyRotationEnabled": bool(key.rotation_period_days), "KeyId": key.arn}
     if key.rotation_period_days:
         out["RotationPeriodInDays"] = key.rotation_period_days

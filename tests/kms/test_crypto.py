@@ -41,6 +41,11 @@ def test_decrypt_with_the_wrong_key_id(kms, key):
     assert error_of(kms.decrypt, CiphertextBlob=blob, KeyId=other["KeyId"]) == (
         "IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.", 400)
     assert kms.decrypt(CiphertextBlob=blob, KeyId=key["Arn"])["Plaintext"] == b"x"
+    # An HMAC key named for a symmetric ciphertext is the wrong key too, not
+    # a wrong key usage (localstack's AWS-validated test_error_messaging_for_invalid_keys).
+    hmac = kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]
+    assert error_of(kms.decrypt, CiphertextBlob=blob, KeyId=hmac["KeyId"]) == (
+        "IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.", 400)
 
 
 def test_plaintext_limit_is_4096_bytes(kms, key):

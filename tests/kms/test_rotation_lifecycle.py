@@ -25,6 +25,13 @@ def test_rotation_settings(kms, unchecked_kms, key):
 
 def test_rotation_refused_where_aws_refuses(kms, key):
     rsa = kms.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    hmac = kms.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")["KeyMetadata"]
+    # Their status is read, as Terraform reads every key's: false (AWS's
+    # answer since 2026, floci-io/floci#586 and #618).
+    for other in (rsa, hmac):
+        status = kms.get_key_rotation_status(KeyId=other["KeyId"])
+        assert (status["KeyRotationEnabled"], status["KeyId"]) == (False, other["Arn"])
+        assert error_of(kms.enable_key_rotation, KeyId=other["KeyId"])[0] == "UnsupportedOperationException"
     assert error_of(kms.enable_key_rotation, KeyId=rsa["KeyId"])[0] == "UnsupportedOperationException"
     assert error_of(kms.rotate_key_on_demand, KeyId=rsa["KeyId"])[0] == "UnsupportedOperationException"
     assert error_of(kms.list_key_rotations, KeyId=rsa["KeyId"])[0] == "UnsupportedOperationException"
