@@ -126,6 +126,24 @@ def test_aws_managed_policies(iam, name):
     assert not any(p["Arn"].startswith("arn:aws:iam::aws:") for p in iam.list_policies(Scope="Local")["Policies"])
 
 
+def test_the_lambda_basic_execution_role_policy(iam, name):
+    # Terraform configurations attach it to nearly every function's role; its
+    # v1 document is as localstack's AWS-validated snapshot records it.
+    arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+    policy = iam.get_policy(PolicyArn=arn)["Policy"]
+    assert (policy["Path"], policy["DefaultVersionId"], policy["IsAttachable"]) == ("/service-role/", "v1", True)
+    assert iam.get_policy_version(PolicyArn=arn, VersionId="v1")["PolicyVersion"]["Document"]["Statement"] == [
+        {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": "*"}]
+    role = name("fn")
+    iam.create_role(RoleName=role, AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}))
+    iam.attach_role_policy(RoleName=role, PolicyArn=arn)
+    assert iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"] == [
+        {"PolicyName": "AWSLambdaBasicExecutionRole", "PolicyArn": arn}]
+    assert arn in [p["Arn"] for p in iam.list_policies(Scope="AWS", PathPrefix="/service-role/")["Policies"]]
+
+
 def test_attachments_and_entities(iam, name):
     arn = iam.create_policy(PolicyName=name("shared"), PolicyDocument=LIST_BUCKETS)["Policy"]["Arn"]
     user, group, role = name("u"), name("g"), name("r")
