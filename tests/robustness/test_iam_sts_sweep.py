@@ -275,7 +275,8 @@ def test_attach_what_does_not_exist(sweep):
     """An AWS managed policy ARN with a typo, at the wrong path, a customer
     policy that is not there or in another account: NoSuchEntity 404
     'Policy ARN does not exist or is not attachable.'; an ARN that is not a
-    policy's: ValidationError 400 'ARN ... is not valid.'."""
+    policy's: InvalidInput 400 'ARN ... is not valid.' (as localstack's
+    AWS-validated snapshot records for a policy name given as the ARN)."""
     iam, before = sweep.iam, sweep.state()
     for arn in ["arn:aws:iam::aws:policy/AdministratorAcess", "arn:aws:iam::aws:policy/ViewOnlyAccess",
                 f"arn:aws:iam::{sweep.account_id}:policy/absent", "arn:aws:iam::111122223333:policy/elsewhere"]:
@@ -284,7 +285,7 @@ def test_attach_what_does_not_exist(sweep):
             assert sweep.refused(call, PolicyArn=arn, **kwargs) == (
                 "NoSuchEntity", 404, f"Policy {arn} does not exist or is not attachable.")
     assert sweep.refused(iam.attach_user_policy, UserName="caller", PolicyArn="arn:aws:iam::aws:role/Admin") == (
-        "ValidationError", 400, "ARN arn:aws:iam::aws:role/Admin is not valid.")
+        "InvalidInput", 400, "ARN arn:aws:iam::aws:role/Admin is not valid.")
     assert sweep.refused(iam.attach_user_policy, UserName="absent", PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess") == (
         "NoSuchEntity", 404, "The user with name absent cannot be found.")
     assert sweep.state() == before
