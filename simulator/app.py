@@ -153,7 +153,9 @@ class Simulator:
             if request.method == "OPTIONS" and service.cors is not None:
                 # Browsers send CORS preflights unsigned.
                 headers = service.cors.preflight_request(self.store, route.path, request.headers)
-                return Response(status=200, headers={**headers, "x-amz-request-id": request_id})
+                answer = Response(status=200, headers={**headers, "x-amz-request-id": request_id})
+                del answer.headers["Content-Type"]  # S3's preflight answer has no body and no type
+                return answer
             body = request.stream if service.protocol == "rest-xml" else self._small_body(request, service)
             # The simulator clock, read once: authentication and everything
             # downstream (ctx.now) see the same moment.

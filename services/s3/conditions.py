@@ -26,11 +26,16 @@ def _seconds(moment: _dt.datetime | float) -> int:
     return int(moment.timestamp() if isinstance(moment, _dt.datetime) else moment)
 
 
-def check(etag: str, last_modified: float, *, if_match=None, if_none_match=None, if_modified_since=None,
+def check(etag: str, last_modified: float, now: float, *, if_match=None, if_none_match=None, if_modified_since=None,
           if_unmodified_since=None, prefix: str = "") -> None:
     """Raise PreconditionFailed (412) or NotModified (304) as S3 does for a
-    read of an object with this ETag and Last-Modified time."""
+    read of an object with this ETag and Last-Modified time. An
+    If-Modified-Since later than ``now`` is ignored (RFC 9110 13.1.3), as S3
+    ignores it on GET and on copies (localstack's AWS-validated
+    precondition snapshots)."""
     modified = int(last_modified)
+    if if_modified_since is not None and _seconds(if_modified_since) > now:
+        if_modified_since = None
     if if_match is not None:
         if not etag_matches(if_match, etag):
             raise PreconditionFailed(Condition=f"{prefix}If-Match")
@@ -47,10 +52,11 @@ def check(etag: str, last_modified: float, *, if_match=None, if_none_match=None,
         raise NotModified(headers={"ETag": f'"{etag}"'})
 
 
-def check_read(params: dict, etag: str, last_modified: float) -> None:
+def check_read(params: dict, etag: str, last_modified: float, now: float) -> None:
     check(
         etag,
         last_modified,
+        now,
         if_match=params.get("IfMatch"),
         if_none_match=params.get("IfNoneMatch"),
         if_modified_since=params.get("IfModifiedSince"),
@@ -58,10 +64,11 @@ def check_read(params: dict, etag: str, last_modified: float) -> None:
     )
 
 
-def check_copy_source(params: dict, etag: str, last_modified: float) -> None:
+def check_copy_source(params: dict, etag: str, last_modified: float, now: float) -> None:
     check(
         etag,
         last_modified,
+        now,
         if_match=params.get("CopySourceIfMatch"),
         if_none_match=params.get("CopySourceIfNoneMatch"),
         if_modified_since=params.get("CopySourceIfModifiedSince"),
@@ -71,9 +78,17 @@ def check_copy_source(params: dict, etag: str, last_modified: float) -> None:
 
 
 def for_write(params: dict) -> tuple[str | None, str | None]:
-    """(If-Match, If-None-Match) of a write; S3 takes only "*" in If-None-Match there."""
-    if_none_match = params.get("IfNoneMatch")
+    """(If-Match, If-None-Match) of a write. S3 takes one of them, an ETag in
+    If-Match and only "*" in If-None-Match; anything else is 501 (localstack's
+    AWS-validated snapshots of conditional writes)."""
+    if_match, if_none_match = params.get("IfMatch"), params.get("IfNoneMatch")
+    if if_match is not None and if_none_match is not None:
+        raise NotImplemented(Header="If-Match,If-None-Match",
+                             additionalMessage="Multiple conditional request headers present in the request")
     if if_none_match is not None and if_none_match.strip() != "*":
         raise NotImplemented(Header="If-None-Match",
                              additionalMessage="We don't accept the provided value of If-None-Match header for this API")
-    return params.get("IfMatch"), if_none_match
+    if if_match is not None and if_match.strip() == "*":
+        raise NotImplemented(Header="If-Match",
+                             additionalMessage="We don't accept the provided value of If-Match header for this API")
+    return if_match, if_none_match

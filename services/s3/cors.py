@@ -12,7 +12,7 @@ import fnmatch
 import json
 from urllib.parse import unquote
 
-from .errors import AccessForbidden, InvalidRequest, MalformedXML, NoSuchBucket
+from .errors import AccessForbidden, BadRequest, InvalidRequest, MalformedXML
 
 METHODS = ("GET", "PUT", "POST", "DELETE", "HEAD")
 MAX_RULES = 100
@@ -73,14 +73,20 @@ def _headers_for(rule: dict, origin: str, method: str, requested: list[str]) -> 
     return out
 
 
-def preflight(configuration: dict | None, origin: str | None, method: str | None, request_headers: str | None) -> dict:
-    """The headers of a 200 answer to an OPTIONS preflight, or S3's 403."""
+def preflight(configuration: dict | None, origin: str | None, method: str | None, request_headers: str | None,
+              resource_type: str = "OBJECT") -> dict:
+    """The headers of a 200 answer to an OPTIONS preflight, or S3's 403 (in
+    the words localstack's AWS-validated CORS snapshots record: a bucket
+    without rules is named as the BUCKET whatever the path)."""
     if not origin or not method:
-        raise InvalidRequest("Insufficient information. Origin request header needed.")
+        raise BadRequest("Insufficient information. Origin request header needed.")
+    if configuration is None:
+        raise AccessForbidden("CORSResponse: CORS is not enabled for this bucket.", Method=method,
+                              ResourceType="BUCKET")
     requested = [h.strip().lower() for h in (request_headers or "").split(",") if h.strip()]
     rule = _rule_for(configuration, origin, method, requested)
-    if configuration is None or rule is None:
-        raise AccessForbidden(Method=method, ResourceType="OBJECT")
+    if rule is None:
+        raise AccessForbidden(Method=method, ResourceType=resource_type)
     return _headers_for(rule, origin, method, requested)
 
 
@@ -97,6 +103,11 @@ def bucket_of(path: str) -> str:
     return unquote(path.lstrip("/").split("/", 1)[0])
 
 
+def _resource_type(path: str) -> str:
+    """BUCKET for a bucket's own path, OBJECT for a key under it."""
+    return "OBJECT" if path.lstrip("/").partition("/")[2] else "BUCKET"
+
+
 def _configuration_row(store, bucket: str):
     return store.read().execute("SELECT document FROM s3_bucket_configs WHERE bucket = ? AND name = 'cors'",
                                 (bucket,)).fetchone()
@@ -104,13 +115,15 @@ def _configuration_row(store, bucket: str):
 
 def preflight_request(store, path: str, headers) -> dict:
     """The platform's entry for an OPTIONS request to S3 (no signature, as
-    browsers send them): the 200 answer's headers, or NoSuchBucket / 403."""
+    browsers send them): the 200 answer's headers, or S3's 403 (a bucket that
+    does not exist too: S3 answers a preflight with nothing but CORS)."""
     bucket = bucket_of(path)
     row = _configuration_row(store, bucket)
     if row is None and store.read().execute("SELECT 1 FROM s3_buckets WHERE name = ?", (bucket,)).fetchone() is None:
-        raise NoSuchBucket(BucketName=bucket)
+        raise AccessForbidden("CORSResponse: Bucket not found", Method="OPTIONS", ResourceType="BUCKET")
     return preflight(json.loads(row[0]) if row else None, headers.get("Origin"),
-                     headers.get("Access-Control-Request-Method"), headers.get("Access-Control-Request-Headers"))
+                     headers.get("Access-Control-Request-Method"), headers.get("Access-Control-Request-Headers"),
+                     _resource_type(path))
 
 
 def actual_request_headers(store, path: str, headers, method: str) -> dict:

@@ -26,6 +26,7 @@ def _error(name: str, status: int, message: str) -> type[S3Error]:
 
 # -- request shape -------------------------------------------------------------
 InvalidArgument = _error("InvalidArgument", 400, "Invalid Argument")
+BadRequest = _error("BadRequest", 400, "Bad Request")
 InvalidRequest = _error("InvalidRequest", 400, "Invalid Request")
 MalformedXML = _error(
     "MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema"
@@ -104,6 +105,9 @@ InvalidBucketAclWithObjectOwnership = _error(
 InvalidBucketAclWithBlockPublicAccessError = _error(
     "InvalidBucketAclWithBlockPublicAccessError", 400, "Bucket cannot have public ACLs set with BlockPublicAccess enabled"
 )
+IllegalVersioningConfigurationException = _error(
+    "IllegalVersioningConfigurationException", 400, "The Versioning element must be specified"
+)
 InvalidBucketState = _error("InvalidBucketState", 409, "The request is not valid with the current state of the bucket.")
 NoSuchBucketPolicy = _error("NoSuchBucketPolicy", 404, "The bucket policy does not exist")
 NoSuchTagSet = _error("NoSuchTagSet", 404, "The TagSet does not exist")
@@ -151,7 +155,7 @@ NoSuchObjectLockConfiguration = _error(
 
 # -- integrity -----------------------------------------------------------------
 BadDigest = _error("BadDigest", 400, "The Content-MD5 you specified did not match what we received.")
-InvalidDigest = _error("InvalidDigest", 400, "The Content-MD5 you specified is not valid.")
+InvalidDigest = _error("InvalidDigest", 400, "The Content-MD5 you specified was invalid.")
 
 # -- multipart -----------------------------------------------------------------
 NoSuchUpload = _error(
@@ -159,7 +163,7 @@ NoSuchUpload = _error(
     404,
     "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
 )
-EntityTooSmall = _error("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed object size.")
+EntityTooSmall = _error("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed size")
 InvalidPart = _error(
     "InvalidPart",
     400,
@@ -169,7 +173,7 @@ InvalidPart = _error(
 InvalidPartOrder = _error(
     "InvalidPartOrder",
     400,
-    "The list of parts was not in ascending order. The parts list must be specified in order by part number.",
+    "The list of parts was not in ascending order. Parts must be ordered by part number.",
 )
 
 # -- server side ---------------------------------------------------------------

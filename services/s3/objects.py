@@ -34,6 +34,7 @@ from .errors import (
     EntityTooLarge,
     IncompleteBody,
     InvalidArgument,
+    InvalidRequest,
     InvalidRedirectLocation,
     InvalidStorageClass,
     KeyTooLongError,
@@ -490,6 +491,19 @@ def checksum_output(row) -> dict:
     if not row["checksum_algorithm"] or not row["checksum_value"]:
         return {}
     return {checksums.member(row["checksum_algorithm"]): row["checksum_value"], "ChecksumType": row["checksum_type"]}
+
+
+def find_copy_source(ctx, bucket: str, key: str, version_id: str | None, db=None):
+    """The version a copy reads; a delete marker named by version id is
+    InvalidRequest there (localstack's AWS-validated
+    test_s3_copy_object_src_not_exists), not the 405 of a GET."""
+    try:
+        return find(ctx, bucket, key, version_id, method="GET", db=db)
+    except MethodNotAllowed:
+        if version_id is None:
+            raise
+        raise InvalidRequest(
+            "The source of a copy request may not specifically refer to a delete marker by version id.") from None
 
 
 def copy_source(value: str) -> tuple[str, str, str | None]:

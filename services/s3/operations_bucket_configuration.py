@@ -13,6 +13,7 @@ from . import acl, buckets, cors, operation, tagging
 from .errors import (
     AccessDenied,
     InvalidBucketAclWithObjectOwnership,
+    IllegalVersioningConfigurationException,
     InvalidBucketState,
     MalformedPolicy,
     MalformedXML,
@@ -30,6 +31,9 @@ def put_bucket_versioning(ctx, params):
     bucket = buckets.get(ctx, params["Bucket"])
     configuration = params.get("VersioningConfiguration") or {}
     status = configuration.get("Status")
+    if status is None and configuration.get("MFADelete") is None:
+        # localstack's AWS-validated test_bucket_versioning_crud records this for <VersioningConfiguration/>.
+        raise IllegalVersioningConfigurationException()
     if status not in ("Enabled", "Suspended") or configuration.get("MFADelete") not in (None, "Enabled", "Disabled"):
         raise MalformedXML()
     if bucket["object_lock"] and status != "Enabled":
@@ -101,6 +105,8 @@ def put_bucket_policy(ctx, params):
         document = None
     if not isinstance(document, dict):
         raise MalformedPolicy()
+    if "Statement" not in document:  # S3's words (localstack's AWS-validated test_bucket_policy_exc)
+        raise MalformedPolicy("Missing required field Statement")
     try:
         parse_policy(text, "resource")
     except PolicyError as error:

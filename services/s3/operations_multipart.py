@@ -122,10 +122,10 @@ def upload_part_copy(ctx, params):
     source_bucket_name, source_key, source_version = objects.copy_source(params["CopySource"])
     source_bucket = buckets.get(ctx, source_bucket_name)
     db = ctx.store.read()
-    source = objects.find(ctx, source_bucket_name, source_key, source_version, db=db)
+    source = objects.find_copy_source(ctx, source_bucket_name, source_key, source_version, db=db)
     if not restore.readable(source, ctx.now.timestamp()):
         raise InvalidObjectState(StorageClass=source["storage_class"])
-    conditions.check_copy_source(params, source["etag"], source["last_modified"])
+    conditions.check_copy_source(params, source["etag"], source["last_modified"], ctx.now.timestamp())
     span = (0, source["size"] - 1)
     if params.get("CopySourceRange"):
         span = ranges.copy_span(params["CopySourceRange"], source["size"])
@@ -156,7 +156,9 @@ def complete_multipart_upload(ctx, params):
     bucket = buckets.get(ctx, params["Bucket"])
     key = params["Key"]
     upload = multipart.get(ctx, bucket["name"], key, params["UploadId"])
-    requested = (params.get("MultipartUpload") or {}).get("Parts") or []
+    if params.get("MultipartUpload") is None:  # no body at all (localstack's AWS-validated snapshot)
+        raise InvalidRequest("You must specify at least one part")
+    requested = params["MultipartUpload"].get("Parts") or []
     if not requested:
         raise MalformedXML()
     if_match, if_none_match = conditions.for_write(params)
@@ -229,8 +231,8 @@ def list_parts(ctx, params):
         "Initiator": {"ID": upload["initiator_arn"], "DisplayName": upload["initiator_arn"].rsplit("/", 1)[-1]},
         "Owner": buckets.owner(upload["owner"]), "StorageClass": upload["storage_class"],
     }
-    if page:
-        out["NextPartNumberMarker"] = page[-1]["part_number"]
+    # Always, 0 before any part (localstack's AWS-validated test_multipart_and_list_parts).
+    out["NextPartNumberMarker"] = page[-1]["part_number"] if page else 0
     if algorithm:
         out.update(ChecksumAlgorithm=algorithm, ChecksumType=upload["checksum_type"])
     return out
@@ -272,7 +274,7 @@ def list_multipart_uploads(ctx, params):
         last = row
     out = {
         "Bucket": bucket["name"], "KeyMarker": encode(key_marker), "UploadIdMarker": id_marker,
-        "MaxUploads": limit, "IsTruncated": truncated, "Prefix": encode(prefix),
+        "MaxUploads": limit, "IsTruncated": truncated,
         "Uploads": [
             {"UploadId": r["upload_id"], "Key": encode(r["key"]), "Initiated": timestamp(r["initiated"]),
              "StorageClass": r["storage_class"], "Owner": buckets.owner(r["owner"]),
@@ -282,12 +284,16 @@ def list_multipart_uploads(ctx, params):
             for r in uploads
         ],
     }
+    if params.get("Prefix") is not None:
+        out["Prefix"] = encode(prefix)
     if delimiter:
         out["Delimiter"] = encode(delimiter)
     if prefixes:
         out["CommonPrefixes"] = [{"Prefix": encode(p)} for p in prefixes]
     if params.get("EncodingType"):
         out["EncodingType"] = params["EncodingType"]
-    if truncated and last is not None:
-        out.update(NextKeyMarker=encode(last["key"]), NextUploadIdMarker=last["upload_id"])
+    # Always sent, empty when nothing was listed (localstack's AWS-validated
+    # test_multipart_and_list_parts); a Prefix only when one was asked for.
+    out.update(NextKeyMarker=encode(last["key"]) if last is not None else "",
+               NextUploadIdMarker=last["upload_id"] if last is not None else "")
     return out

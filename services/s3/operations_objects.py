@@ -89,7 +89,7 @@ def _read(ctx, params: dict, *, method: str) -> dict:
     protection = Protection.from_json(row["sse"])
     if method == "GET" and not restore.readable(row, ctx.now.timestamp()):
         raise InvalidObjectState(StorageClass=row["storage_class"])
-    conditions.check_read(params, row["etag"], row["last_modified"])
+    conditions.check_read(params, row["etag"], row["last_modified"], ctx.now.timestamp())
     # SSE-C needs the right key even for HEAD; SSE-KMS asks KMS only when
     # there is a body to decrypt.
     if method == "GET" or protection.algorithm == sse.SSE_C:
@@ -226,10 +226,10 @@ def copy_object(ctx, params):
     source_bucket_name, source_key, source_version = objects.copy_source(params["CopySource"])
     source_bucket = buckets.get(ctx, source_bucket_name)
     db = ctx.store.read()
-    source = objects.find(ctx, source_bucket_name, source_key, source_version, method="GET", db=db)
+    source = objects.find_copy_source(ctx, source_bucket_name, source_key, source_version, db=db)
     if not restore.readable(source, ctx.now.timestamp()):
         raise InvalidObjectState(StorageClass=source["storage_class"])
-    conditions.check_copy_source(params, source["etag"], source["last_modified"])
+    conditions.check_copy_source(params, source["etag"], source["last_modified"], ctx.now.timestamp())
     if source["size"] > objects.MAX_SINGLE_UPLOAD:
         raise InvalidRequest("The specified copy source is larger than the maximum allowable size for a copy source:"
                              f" {objects.MAX_SINGLE_UPLOAD}")

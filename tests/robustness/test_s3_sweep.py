@@ -102,7 +102,9 @@ BAD_DOCUMENTS = {
                        "InvalidTag", 400),
     "versioning lower-case status": ("versioning", f"<VersioningConfiguration {NS}><Status>enabled</Status></VersioningConfiguration>".encode(),
                                      "MalformedXML", 400),
-    "versioning empty": ("versioning", f"<VersioningConfiguration {NS}/>".encode(), "MalformedXML", 400),
+    # localstack's AWS-validated test_bucket_versioning_crud.
+    "versioning empty": ("versioning", f"<VersioningConfiguration {NS}/>".encode(),
+                         "IllegalVersioningConfigurationException", 400),
     "encryption no rule": ("encryption", f"<ServerSideEncryptionConfiguration {NS}/>".encode(), "MalformedXML", 400),
     "encryption unknown algorithm": ("encryption", f"<ServerSideEncryptionConfiguration {NS}><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>DES</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule></ServerSideEncryptionConfiguration>".encode(),
                                      "MalformedXML", 400),

@@ -97,9 +97,40 @@ def test_cors_preflight(server, s3, bucket):
         "Origin": "https://evil.test", "Access-Control-Request-Method": "PUT"})
     assert refused.status_code == 403
     assert "<Code>AccessForbidden</Code>" in refused.text
+    assert "<ResourceType>OBJECT</ResourceType>" in refused.text
+    on_bucket = requests.options(f"{server.endpoint}/{bucket}", headers={
+        "Origin": "https://evil.test", "Access-Control-Request-Method": "PUT"})
+    assert (on_bucket.status_code, "<ResourceType>BUCKET</ResourceType>" in on_bucket.text) == (403, True)
+
+
+def _error_fields(answer) -> dict:
+    from lxml import etree
+
+    return {child.tag: child.text for child in etree.fromstring(answer.content)
+            if child.tag not in ("RequestId", "HostId")}
+
+
+def test_preflight_refusals_in_s3s_words(server, s3, bucket):
+    # As localstack's AWS-validated CORS snapshots record them
+    # (test_cors_http_options_no_config, test_cors_http_options_non_existent_bucket).
+    plain = requests.options(f"{server.endpoint}/{bucket}/file.txt", headers={
+        "Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT"})
+    assert plain.status_code == 403
+    assert _error_fields(plain) == {"Code": "AccessForbidden", "Message": "CORSResponse: CORS is not enabled for this"
+                                    " bucket.", "Method": "PUT", "ResourceType": "BUCKET"}
+    no_origin = requests.options(f"{server.endpoint}/{bucket}/file.txt")
+    assert no_origin.status_code == 400
+    assert _error_fields(no_origin) == {"Code": "BadRequest",
+                                        "Message": "Insufficient information. Origin request header needed."}
     missing = requests.options(f"{server.endpoint}/no-such-bucket-cors/file.txt", headers={
         "Origin": "https://app.example.com", "Access-Control-Request-Method": "GET"})
-    assert missing.status_code == 404 and "<Code>NoSuchBucket</Code>" in missing.text
+    assert missing.status_code == 403
+    assert _error_fields(missing) == {"Code": "AccessForbidden", "Message": "CORSResponse: Bucket not found",
+                                      "Method": "OPTIONS", "ResourceType": "BUCKET"}
+
+
+def test_cors_actual_request_headers(server, s3, bucket):
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=CORS)
     # An actual (signed) request from an allowed origin carries the CORS headers.
     s3.put_object(Bucket=bucket, Key="file.txt", Body=b"x")
     url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "file.txt"})
