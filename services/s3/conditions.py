@@ -83,12 +83,13 @@ def for_write(params: dict) -> tuple[str | None, str | None]:
     AWS-validated snapshots of conditional writes)."""
     if_match, if_none_match = params.get("IfMatch"), params.get("IfNoneMatch")
     if if_match is not None and if_none_match is not None:
-        raise NotImplemented(Header="If-Match,If-None-Match",
-                             additionalMessage="Multiple conditional request headers present in the request")
+        raise _refused("If-Match,If-None-Match", "Multiple conditional request headers present in the request")
     if if_none_match is not None and if_none_match.strip() != "*":
-        raise NotImplemented(Header="If-None-Match",
-                             additionalMessage="We don't accept the provided value of If-None-Match header for this API")
+        raise _refused("If-None-Match", "We don't accept the provided value of If-None-Match header for this API")
     if if_match is not None and if_match.strip() == "*":
-        raise NotImplemented(Header="If-Match",
-                             additionalMessage="We don't accept the provided value of If-Match header for this API")
+        raise _refused("If-Match", "We don't accept the provided value of If-Match header for this API")
     return if_match, if_none_match
+
+
+def _refused(header: str, detail: str):
+    return NotImplemented(Header=header, additionalMessage=detail)  # noqa: F901 - S3's error class, not the constant
