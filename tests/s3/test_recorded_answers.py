@@ -152,3 +152,13 @@ def test_multipart_listing_shapes(s3, bucket):
     s3.abort_multipart_upload(Bucket=bucket, Key="mp", UploadId=upload)
     empty = s3.list_multipart_uploads(Bucket=bucket)
     assert (empty["NextKeyMarker"], empty["NextUploadIdMarker"], "Uploads" in empty) == ("", "", False)
+
+
+def test_part_one_of_a_single_put_object(s3, bucket):
+    # test_get_object_part, "get-obj-no-multipart"
+    s3.put_object(Bucket=bucket, Key="k", Body=b"abcdefgh")
+    got = s3.get_object(Bucket=bucket, Key="k", PartNumber=1)
+    assert (got["ResponseMetadata"]["HTTPStatusCode"], got["ContentRange"], "PartsCount" in got) == (206, "bytes 0-7/8",
+                                                                                                   False)
+    assert got["Body"].read() == b"abcdefgh"
+    assert error_of(s3.get_object, Bucket=bucket, Key="k", PartNumber=2)[::2] == ("InvalidPartNumber", 416)
