@@ -149,8 +149,12 @@ def evaluate(request: AccessRequest, *,
              grants_allow: bool = False) -> Decision:
     """Decide ``request``. Each policy is JSON text, a dict, a compiled
     :class:`Policy` or a :class:`SourcePolicy`; ``resource_policy`` is the
-    bucket policy or key policy. ``service_kind="kms"`` applies KMS's key
-    policy rules; ``grants_allow`` says a KMS grant covers the request."""
+    bucket policy, key policy or role trust policy. ``service_kind="kms"``
+    applies KMS's key policy rules, ``"trust"`` the same rules to a role's
+    trust policy (it too must allow the caller, or delegate to the caller's
+    account, even within the account: IAM User Guide, "Cross account
+    resource access" and "How IAM roles differ from resource-based
+    policies"); ``grants_allow`` says a KMS grant covers the request."""
     run = _Run(request)
     identity = run.scan(IDENTITY, identity_policies)
     resource = run.scan(RESOURCE, () if resource_policy is None else (resource_policy,))
@@ -186,10 +190,10 @@ def evaluate(request: AccessRequest, *,
             return run.decision(True, "allow", RESOURCE, unlimited)
         return run.decision(False, "implicit_deny", RESOURCE, None)
 
-    if service_kind == "kms":
-        # The key policy is the gate: it allows directly, or delegates to the
-        # caller's account, whose IAM policies then decide. Root gets nothing
-        # implicitly.
+    if service_kind in ("kms", "trust"):
+        # The key (or trust) policy is the gate: it allows directly, or
+        # delegates to the caller's account, whose IAM policies then decide.
+        # Root gets nothing implicitly.
         if same_account and unlimited:
             return run.decision(True, "allow", RESOURCE, unlimited)
         if same_account and via_role and limits_ok:

@@ -116,9 +116,10 @@ def _context(ctx, params: dict, tags: dict) -> dict:
 
 def _trusted(ctx, role, action: str, context: dict) -> bool:
     """Whether the caller may take the role: the trust policy (a resource
-    policy) together with the caller's own policies, by AWS's rules: within
-    an account a trust policy naming the caller suffices, one naming the
-    account needs an identity-based allow too; across accounts both."""
+    policy) together with the caller's own policies, by AWS's rules: a trust
+    policy naming the caller suffices, one naming the account needs an
+    identity-based allow too, and one naming neither lets no one in, whatever
+    the caller's own policies allow."""
     if ctx.app.config.iam == "off":
         return True
     try:
@@ -142,6 +143,7 @@ def _trusted(ctx, role, action: str, context: dict) -> bool:
         resource_policy=trust,
         permissions_boundary=principals.permissions_boundary(ctx, caller),
         session_policies=principals.session_policies(ctx, caller),
+        service_kind="trust",
     )
     ctx.decisions.append(decision)
     # In audit mode a would-be denial is recorded, not enforced.

@@ -83,6 +83,24 @@ def test_untrusted_caller_is_denied(iam, server):
     assert _error(e)[0] == "AccessDenied"
 
 
+def test_a_trust_policy_that_does_not_name_the_caller_lets_no_one_in(iam, server):
+    # Even an administrator of the same account: the trust policy is the gate,
+    # as a key policy is (IAM User Guide, "How IAM roles differ from
+    # resource-based policies"). awsbox let identity policies alone decide.
+    role = iam.create_role(RoleName=_name("ec2"), AssumeRolePolicyDocument=_trust({"Service": "ec2.amazonaws.com"}))["Role"]
+    admin, _, client = _user(server, iam, policy_arn="arn:aws:iam::aws:policy/AdministratorAccess")
+    with pytest.raises(ClientError) as e:
+        client("sts").assume_role(RoleArn=role["Arn"], RoleSessionName="sess")
+    assert _error(e) == ("AccessDenied", f"User: {admin['Arn']} is not authorized to perform: sts:AssumeRole on resource:"
+                                         f" {role['Arn']}")
+    # Nor a trust policy naming another user of the account.
+    someone, _, _ = _user(server, iam)
+    theirs = iam.create_role(RoleName=_name("theirs"), AssumeRolePolicyDocument=_trust({"AWS": someone["Arn"]}))["Role"]
+    with pytest.raises(ClientError) as e:
+        client("sts").assume_role(RoleArn=theirs["Arn"], RoleSessionName="sess")
+    assert _error(e)[0] == "AccessDenied"
+
+
 def test_account_trust_needs_identity_permission(iam, server):
     role = iam.create_role(RoleName=_name("acct"), AssumeRolePolicyDocument=_trust({"AWS": server.account_id}))["Role"]
     _, _, without = _user(server, iam)
