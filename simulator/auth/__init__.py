@@ -20,6 +20,7 @@ import io
 import re
 
 from ..protocols.models import service_model
+from ..protocols.protocol import lowercase_headers
 from . import sigv2, sigv4
 from .credentials import AuthFailure, Credential, Scope
 from .payload import AwsChunkedPayload, ChunkSigner, VerifiedPayload
@@ -306,7 +307,7 @@ def authenticate(request, raw_path: str, body, *, lookup, real_now: _dt.datetime
         raise sigv4.failure("inactive_key", "inactive access key", access_key_id=scope.access_key_id)
     _check_token(signed.token, credential, sim_now)
 
-    headers = sigv4.header_values(request.headers)
+    headers = sigv4.header_values(lowercase_headers(request))
     if scope.service == "s3":
         unsigned = _unsigned_headers(headers, signed)
         if unsigned:

@@ -161,7 +161,9 @@ def canonical_query(raw_query: bytes, *, exclude: str | None = None) -> str:
 
 def header_values(headers) -> dict[str, list[str]]:
     """The request's headers by lowercased name, each with its values in the
-    order sent: one pass over them for everything the signature reads."""
+    order sent: one pass over them for everything the signature reads. (Under
+    WSGI the server has joined a repeated header's values already, so the
+    app's lowercased header dict serves, read once per request.)"""
     found: dict[str, list[str]] = {}
     for name, value in headers.items():
         found.setdefault(name.lower(), []).append(value)
