@@ -117,17 +117,22 @@ class Decision:
     failed_conditions: tuple = ()
     missing_context_values: tuple = ()
 
-    def message(self) -> str:
+    def message(self, resource_text: Optional[str] = None) -> str:
         """AWS's access denied text, e.g. ``User: arn:aws:iam::123456789012:user/bob
         is not authorized to perform: kms:Decrypt on resource: arn:...:key/1234
-        because no identity-based policy allows the kms:Decrypt action``."""
+        because no identity-based policy allows the kms:Decrypt action``.
+        ``resource_text`` is the resource as the service writes it (S3 quotes
+        it, KMS keeps "*", IAM names users and roles); by default the ARN, and
+        nothing for "*"."""
         if self.allowed:
             return ""
         request = self.request
         who = "anonymous" if request.principal_type == "Anonymous" else request.principal_arn
         text = f"User: {who} is not authorized to perform: {request.action}"
-        if request.resource and request.resource != "*":
-            text += f" on resource: {request.resource}"
+        if resource_text is None:
+            resource_text = request.resource if request.resource != "*" else ""
+        if resource_text:
+            text += f" on resource: {resource_text}"
         article, words = _POLICY_TYPE_WORDS[self.source]
         if self.kind == "explicit_deny":
             text += f" with an explicit deny in {article} {words}"

@@ -21,7 +21,7 @@ _ACCOUNT_WIDE = (
     "GetAccountAuthorizationDetails", "GetAccountPasswordPolicy", "GetAccountSummary", "GetContextKeysForCustomPolicy",
     "GetCredentialReport", "GetServiceLastAccessedDetails", "GetServiceLastAccessedDetailsWithEntities",
     "ListAccountAliases", "ListGroups", "ListInstanceProfiles", "ListOpenIDConnectProviders", "ListPolicies",
-    "ListRoles", "ListSAMLProviders", "ListServerCertificates", "ListUsers", "ListVirtualMFADevices",
+    "ListSAMLProviders", "ListServerCertificates", "ListVirtualMFADevices",
     "SetSecurityTokenServicePreferences", "SimulateCustomPolicy", "UpdateAccountPasswordPolicy",
 )
 _ON_USER = (
@@ -116,6 +116,16 @@ def _by_arn(action: str, member: str):
     return describe
 
 
+def _listing(action: str, kind: str):
+    """ListUsers and ListRoles act on the path they list: real denials name
+    ``arn:aws:iam::<account>:user/`` (with the PathPrefix), so a policy on
+    ``user/*`` allows them."""
+    def describe(params, scope):
+        path = params.get("PathPrefix") or "/"
+        return [Requirement(f"iam:{action}", f"arn:aws:iam::{scope.account_id}:{kind}{path}", _request_keys(params))]
+    return describe
+
+
 def _everything(action: str):
     def describe(params, scope):
         return [Requirement(f"iam:{action}", "*", _request_keys(params))]
@@ -154,6 +164,8 @@ def _principal_policy(action: str):
 
 OPERATIONS = {
     **{op: _everything(op) for op in _ACCOUNT_WIDE},
+    "ListUsers": _listing("ListUsers", "user"),
+    "ListRoles": _listing("ListRoles", "role"),
     **{op: _entity(op, "user", "UserName") for op in _ON_USER},
     **{op: _entity(op, "user", "UserName", caller_default=True) for op in _ON_USER_OR_CALLER},
     **{op: _entity(op, "group", "GroupName") for op in _ON_GROUP},

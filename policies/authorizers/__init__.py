@@ -113,9 +113,17 @@ def check(ctx, decision: Decision, denial: Callable[[Decision], Exception]) -> D
     """Record the decision's reasons on the request; when it denies, raise the
     service's error (enforce) or let the request through (audit)."""
     enforced = mode(ctx) == ENFORCE
-    ctx.decisions.append(explain(decision, enforced=enforced))
-    if not decision.allowed and enforced:
-        raise denial(decision)
+    reasons = explain(decision, enforced=enforced)
+    ctx.decisions.append(reasons)
+    if not decision.allowed:
+        error = denial(decision)
+        if error.message.startswith("User: "):
+            # The trail shows the explanation in the service's own words (how
+            # it writes the resource); where the caller is told only "Access
+            # Denied" (S3 to another account) it keeps the full one.
+            reasons["message"] = error.message
+        if enforced:
+            raise error
     return decision
 
 

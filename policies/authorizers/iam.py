@@ -40,8 +40,32 @@ class EntityNames:
         return row[0] if row else None
 
 
-def _denial(decision):
-    return AccessDenied(decision.message())
+def _denial_for(operation: str):
+    def denial(decision):
+        return AccessDenied(decision.message(resource_text(operation, decision.request.resource)))
+    return denial
+
+
+# Operations that create what they name: IAM writes its full ARN.
+_NAMED_BY_ARN = frozenset({"CreateUser", "CreateRole"})
+
+
+def resource_text(operation: str, resource: str) -> str:
+    """The resource as IAM writes it in a denial (records of real denials):
+    ``user <name>``, ``role <name>``, ``policy <name>`` for CreatePolicy,
+    ``policy <arn>`` for the other policy operations; the ARN itself when
+    creating a user or role, or when it names no one entity."""
+    if resource == "*":
+        return ""
+    kind, _, rest = resource.split(":", 5)[-1].partition("/")
+    name = rest.rsplit("/", 1)[-1]
+    if operation in _NAMED_BY_ARN or not name:
+        return resource
+    if kind in ("user", "role"):
+        return f"{kind} {name}"
+    if kind == "policy":
+        return f"policy {name}" if operation == "CreatePolicy" else f"policy {resource}"
+    return resource
 
 
 def _users_may_change_passwords(ctx) -> bool:
@@ -56,9 +80,9 @@ def authorize(ctx) -> None:
         for requirement in requirements("iam", ctx.operation, ctx.params, scope_of(ctx, names)):
             decision = caller.evaluate(caller.request(requirement, None))
             if decision.kind == "explicit_deny":
-                check(ctx, decision, _denial)
+                check(ctx, decision, _denial_for(ctx.operation))
             elif not decision.allowed:
                 record(ctx, requirement.action, requirement.resource, "allow", "password-policy",
                        "AllowUsersToChangePassword", allowed=True)
         return
-    authorize_by_identity(ctx, "iam", _denial, names)
+    authorize_by_identity(ctx, "iam", _denial_for(ctx.operation), names)

@@ -34,7 +34,8 @@ LOCKOUT = "The new key policy will not allow you to update the key policy in the
 
 
 def _denial(decision) -> AwsError:
-    return AccessDeniedException(decision.message())
+    # KMS writes "on resource: *" for CreateKey and ListKeys, as real denials record.
+    return AccessDeniedException(decision.message(decision.request.resource))
 
 
 class KeyNames:

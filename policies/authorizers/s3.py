@@ -140,10 +140,7 @@ def _denial_for(ctx, bucket: _Bucket):
         if not same_account:
             # S3 explains denials only to the bucket owner's account.
             return AccessDenied(headers=where)
-        message = decision.message()
         resource = decision.request.resource
-        if resource != "*":
-            # S3 quotes the resource: ... on resource: "arn:aws:s3:::bucket/key" because ...
-            message = message.replace(f" on resource: {resource}", f' on resource: "{resource}"', 1)
-        return AccessDenied(message, headers=where)
+        # S3 quotes the resource: ... on resource: "arn:aws:s3:::bucket/key" because ...
+        return AccessDenied(decision.message(f'"{resource}"' if resource != "*" else ""), headers=where)
     return denial

@@ -15,12 +15,20 @@ def test_a_user_without_policies_is_denied_everywhere_in_aws_words(account):
                        "because no identity-based policy allows the s3:ListAllMyBuckets action")
     code, message, status = error_of(nobody.client("kms").create_key)
     assert (code, status) == ("AccessDeniedException", 400)
-    assert message.startswith(f"User: {nobody.arn} is not authorized to perform: kms:CreateKey")
+    # KMS keeps "on resource: *", IAM names the user: as real denials record them.
+    assert message == (f"User: {nobody.arn} is not authorized to perform: kms:CreateKey on resource: * because no"
+                       " identity-based policy allows the kms:CreateKey action")
     code, message, status = error_of(nobody.client("iam").get_user, UserName="someone")
     assert (code, status) == ("AccessDenied", 403)
-    assert message == (f"User: {nobody.arn} is not authorized to perform: iam:GetUser on resource: "
-                       f"arn:aws:iam::{account.id}:user/someone because no identity-based policy allows the "
-                       "iam:GetUser action")
+    assert message == (f"User: {nobody.arn} is not authorized to perform: iam:GetUser on resource: user someone"
+                       " because no identity-based policy allows the iam:GetUser action")
+    code, message, _ = error_of(nobody.client("iam").list_users)
+    assert message == (f"User: {nobody.arn} is not authorized to perform: iam:ListUsers on resource:"
+                       f" arn:aws:iam::{account.id}:user/ because no identity-based policy allows the iam:ListUsers"
+                       " action")
+    code, message, _ = error_of(nobody.client("iam").create_policy, PolicyName="p",
+                                PolicyDocument=policy(allow("s3:ListBucket")))
+    assert "iam:CreatePolicy on resource: policy p because" in message
     # No permission is needed to ask who you are (STS API Reference, GetCallerIdentity).
     assert nobody.client("sts").get_caller_identity()["Arn"] == nobody.arn
 
@@ -108,7 +116,11 @@ def test_iam_actions_act_on_the_named_entity_with_its_path(account):
     account.iam.create_user(UserName=other, Path="/team/")
     code, message, _ = error_of(client.list_access_keys, UserName=other)
     assert code == "AccessDenied"
-    assert f"on resource: arn:aws:iam::{account.id}:user/team/{other} " in message
+    assert f"iam:ListAccessKeys on resource: user {other} because" in message  # IAM's words
+    # The decision was on the user's ARN with its path; ListUsers on that path.
+    lister = account.user(policy(allow("iam:ListUsers", f"arn:aws:iam::{account.id}:user/team/*")))
+    assert other in [u["UserName"] for u in lister.client("iam").list_users(PathPrefix="/team/")["Users"]]
+    assert error_of(lister.client("iam").list_users)[0] == "AccessDenied"
 
 
 def test_kms_actions_on_a_key_named_by_alias_act_on_the_key(account, kms):
