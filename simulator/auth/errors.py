@@ -261,9 +261,9 @@ def _s3(failure: AuthFailure) -> AwsError:
                                     RequestTime=f["request_time"], ServerTime=_seconds(f["server_time"]),
                                     MaxAllowedSkewMilliseconds=str(f["window"] * 1000))
     if kind == "expired_presign":
-        return AccessDenied("Request has expired", **{"X-Amz-Expires": str(f["expires"]),
-                                                      "Expires": _seconds(f["expires_at"]),
-                                                      "ServerTime": _seconds(f["server_time"])})
+        window = {"X-Amz-Expires": str(f["expires"])} if f["expires"] is not None else {}
+        return AccessDenied("Request has expired", **window, Expires=_seconds(f["expires_at"]),
+                            ServerTime=_seconds(f["server_time"]))
     if kind == "invalid_token":
         return InvalidToken("The provided token is malformed or otherwise invalid.")
     if kind == "expired_token":

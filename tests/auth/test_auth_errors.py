@@ -81,6 +81,14 @@ def test_s3_presigned_url_expired():
                         "ServerTime": sim_now.strftime("%Y-%m-%dT%H:%M:%SZ")}
 
 
+def test_s3_sigv2_presigned_url_expired_names_no_x_amz_expires():
+    failure = AuthFailure("expired_presign", "", {"expires": None, "expires_at": dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc),
+                                                  "server_time": dt.datetime(2030, 1, 2, tzinfo=dt.timezone.utc)})
+    e = error("s3", failure)
+    assert (e.code, e.message) == ("AccessDenied", "Request has expired")
+    assert e.fields == {"Expires": "2030-01-01T00:00:00Z", "ServerTime": "2030-01-02T00:00:00Z"}
+
+
 def test_s3_content_sha256_mismatch():
     failure = AuthFailure("payload_mismatch", "", {"client": "a" * 64, "computed": "b" * 64})
     e = error("s3", failure)
