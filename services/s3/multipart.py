@@ -70,6 +70,7 @@ def save_part(ctx, upload, number: int, stored, etag: str, checksum_value: str |
     with ctx.store.tx() as db:
         if db.execute("SELECT 1 FROM s3_uploads WHERE upload_id = ?", (upload["upload_id"],)).fetchone() is None:
             raise NoSuchUpload(UploadId=upload["upload_id"])  # aborted or completed meanwhile
+        ctx.store.blobs.attach(db, stored.blob_id)
         old = db.execute("SELECT blob_id FROM s3_upload_parts WHERE upload_id = ? AND part_number = ?",
                          (upload["upload_id"], number)).fetchone()
         db.execute(

@@ -221,7 +221,9 @@ def store_chunks(ctx, chunks, data_key: bytes, checksum: checksums.Checksum, *al
     md5 = hashlib.md5()
     digests = checksums.BodyDigests(md5, checksum, *also)
     body_id = new_body_id()
-    blob_id, _ = ctx.store.blobs.write(BodyCipher(data_key, body_id).seal(digests.passing(chunks)))
+    # Deferred: a small body's row is inserted by the transaction that commits
+    # its object or part (commit, multipart.save_part).
+    blob_id, _ = ctx.store.blobs.write(BodyCipher(data_key, body_id).seal(digests.passing(chunks)), deferred=True)
     return StoredBody(blob_id, body_id, digests.size, md5.digest(), checksum)
 
 
@@ -326,6 +328,7 @@ def commit(ctx, bucket: str, key: str, fields: dict, *, parts: list[dict] | None
         bucket_row = db.execute("SELECT versioning FROM s3_buckets WHERE name = ?", (bucket,)).fetchone()
         if bucket_row is None:
             raise NoSuchBucket(BucketName=bucket)
+        ctx.store.blobs.attach(db, fields.get("blob_id"))
         # The latest version and, if another, the null one: what the write
         # checks, replaces or demotes, in one statement.
         found = db.execute(
