@@ -298,24 +298,20 @@ def _key_aad(bucket: str, key: str) -> bytes:
 
 
 # -- KMS, in process, as the caller --------------------------------------------------
-# What S3 answers when KMS refuses to decrypt an object's data key for the
-# caller (as reported from real S3 GetObject responses).
-KMS_DECRYPT_DENIED = (
-    "The ciphertext refers to a customer master key that does not exist, does not exist in this region,"
-    " or you are not allowed to access."
-)
-
-
 def _kms(ctx, bucket, operation: str, params: dict) -> dict:
-    """Call KMS in the bucket's region; KMS's refusals become S3's answers:
-    a refused Decrypt in KMS's ciphertext wording, a refused GenerateDataKey
-    with KMS's own "User: ... is not authorized" sentence."""
+    """Call KMS in the bucket's region; KMS's refusals become S3's answers. A
+    refused Decrypt or GenerateDataKey is S3's AccessDenied (403) with KMS's
+    own "User: ... is not authorized" sentence, as S3 has answered since 2025
+    (AmazonS3Exception records with request ids, e.g. in
+    ministryofjustice/modernisation-platform#11726); before that S3 said
+    "The ciphertext refers to a customer master key that does not exist...".
+    """
     caller = ctx if ctx.region == bucket["region"] else dataclasses.replace(ctx, region=bucket["region"])
     try:
         return caller.call("kms", operation, params)
     except AwsError as error:
         if error.code in ("AccessDeniedException", "AccessDenied"):
-            raise AccessDenied(KMS_DECRYPT_DENIED if operation == "Decrypt" else error.message) from None
+            raise AccessDenied(error.message) from None
         failure = KmsFailure(error.code, error.message)
         if error.status >= 500:
             failure.status = error.status
