@@ -187,3 +187,12 @@ def test_inline_policy_document_is_returned(iam, name):
     with pytest.raises(ClientError) as e:
         iam.get_user_policy(UserName=user, PolicyName="other")
     assert error_of(e) == ("NoSuchEntity", "The user policy with name other cannot be found.", 404)
+
+
+def test_a_malformed_version_id_is_not_echoed(iam):
+    # As localstack's AWS-validated test_get_aws_managed_policy_version records it.
+    with pytest.raises(ClientError) as e:
+        iam.get_policy_version(PolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess", VersionId="v2-does-not-exist")
+    assert error_of(e) == ("ValidationError", "1 validation error detected: Value at 'versionId' failed to satisfy"
+                           " constraint: Member must satisfy regular expression pattern: v[1-9][0-9]*(\\.[A-Za-z0-9-]*)?",
+                           400)
