@@ -48,11 +48,16 @@ def alias_arn(region: str, account_id: str, alias_name: str) -> str:
     return f"arn:{PARTITION}:kms:{region}:{account_id}:{alias_name}"
 
 
+ALIASES_REFUSED = "Key Aliases are not supported for this operation."
+
+
 def parse(value: str, account_id: str, region: str, *, aliases: bool = True) -> KeyRef:
     """What ``value`` names, seen from a request in ``account_id``/``region``.
 
     ``aliases=False`` for operations whose KeyId takes a key id or key ARN
-    only: an alias there is as invalid as any other non-id."""
+    only: an alias there, by name or ARN, is InvalidArnException "Key Aliases
+    are not supported for this operation." (real CLI output for GetKeyPolicy,
+    and KMS's answer to Lambda's CreateGrant, relayed in terraform threads)."""
     if value.startswith("arn:"):
         parts = value.split(":", 5)
         # One partition is simulated: an aws-cn or aws-us-gov ARN names a key
@@ -72,9 +77,11 @@ def parse(value: str, account_id: str, region: str, *, aliases: bool = True) -> 
                 raise errors.invalid_arn_region(arn_region)
             return KeyRef("alias", arn_account, arn_region, resource, True)
         if resource.startswith("alias/"):
-            raise errors.invalid_key_id(value)
+            raise errors.InvalidArnException(ALIASES_REFUSED)
         raise errors.InvalidArnException(f"Invalid arn {value}")
-    if value.startswith("alias/") and aliases:
+    if value.startswith("alias/"):
+        if not aliases:
+            raise errors.InvalidArnException(ALIASES_REFUSED)
         return KeyRef("alias", account_id, region, value, False)
     if not is_key_id(value):
         raise errors.invalid_key_id(value)

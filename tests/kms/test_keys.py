@@ -96,7 +96,13 @@ def test_key_identifiers_that_name_nothing(kms, key, server):
     assert error_of(kms.describe_key, KeyId="arn:aws:s3:::bucket")[0] == "InvalidArnException"
     # Management operations take no alias.
     kms.create_alias(AliasName="alias/no-alias-here", TargetKeyId=key["KeyId"])
-    assert error_of(kms.disable_key, KeyId="alias/no-alias-here") == ("NotFoundException", "Invalid keyId 'alias/no-alias-here'", 400)
+    # Real CLI output for GetKeyPolicy; KMS's answer to Lambda's CreateGrant.
+    refused = ("InvalidArnException", "Key Aliases are not supported for this operation.", 400)
+    assert error_of(kms.disable_key, KeyId="alias/no-alias-here") == refused
+    assert error_of(kms.get_key_policy, KeyId="alias/no-alias-here", PolicyName="default") == refused
+    alias_arn = f"arn:aws:kms:{server.region}:{server.account_id}:alias/no-alias-here"
+    assert error_of(kms.create_grant, KeyId=alias_arn, GranteePrincipal=f"arn:aws:iam::{server.account_id}:root",
+                    Operations=["Decrypt"]) == refused
     # Another account's key, for an operation that is not cross-account.
     foreign = f"arn:aws:kms:{server.region}:210987654321:key/{key['KeyId']}"
     assert error_of(kms.disable_key, KeyId=foreign) == ("NotFoundException", f"Key '{foreign}' does not exist", 400)

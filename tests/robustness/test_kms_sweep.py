@@ -154,7 +154,7 @@ def test_malformed_and_foreign_key_ids(sweep):
         ("not-a-key", ("NotFoundException", "Invalid keyId 'not-a-key'"), ("NotFoundException", "Invalid keyId 'not-a-key'")),
         (key.upper(), ("NotFoundException", f"Invalid keyId '{key.upper()}'"), None),
         ("alias/aws/no-such-service", ("NotFoundException", f"Alias arn:aws:kms:us-east-1:{account}:alias/aws/no-such-service is not found."),
-         ("NotFoundException", "Invalid keyId 'alias/aws/no-such-service'")),
+         ("InvalidArnException", "Key Aliases are not supported for this operation.")),
         (other_account, ("NotFoundException", f"Key '{other_account}' does not exist"),
          ("NotFoundException", f"Key '{other_account}' does not exist")),
         (other_region, ("NotFoundException", "Invalid arn eu-west-1"), ("NotFoundException", "Invalid arn eu-west-1")),
