@@ -183,7 +183,7 @@ def _check_multi_region_primary(key: keys.Key) -> None:
     if not key.multi_region:
         raise errors.UnsupportedOperationException(f"{key.arn} is not a multi-Region key.")
     if not key.is_primary:
-        raise errors.UnsupportedOperationException(f"{key.arn} is not a multi-Region primary key.")
+        raise errors.UnsupportedOperationException(f"{key.arn} is not a multi-region primary key.")
 
 
 @operation
@@ -228,7 +228,11 @@ def replicate_key(ctx, params):
         replica = keys.load(db, key.account_id, region, key.key_id)
         # AWS answers while the replica is still being made.
         meta = keys.metadata(db, replica, state="Creating")
-        return {"ReplicaKeyMetadata": meta, "ReplicaPolicy": policy, "ReplicaTags": tags.listed(db, key.account_id, region, key.key_id)}
+        out = {"ReplicaKeyMetadata": meta, "ReplicaPolicy": policy}
+        replica_tags = tags.listed(db, key.account_id, region, key.key_id)
+        if replica_tags:  # absent when there are none, as AWS answers
+            out["ReplicaTags"] = replica_tags
+        return out
 
 
 @operation

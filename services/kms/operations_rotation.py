@@ -62,13 +62,18 @@ def rotate_key_on_demand(ctx, params):
     with ctx.store.tx() as db:
         key = keys.resolve(ctx, params["KeyId"], aliases=False, db=db)
         keys.check_customer_managed(key)
-        _rotatable(key)
+        # The key's state first, then its spec (an asymmetric key refused
+        # with no message), then the limit: localstack's AWS-validated
+        # rotate-on-demand snapshots.
+        keys.check_enabled(key)
+        if not key_specs.is_symmetric(key.key_spec):
+            raise errors.UnsupportedOperationException("")
         if key.multi_region and not key.is_primary:
             raise errors.UnsupportedOperationException(f"{key.arn} is a multi-Region replica key; rotate its primary key.")
-        keys.check_enabled(key)
         if rotation.on_demand_count(db, key) >= rotation.MAX_ON_DEMAND_ROTATIONS:
             raise errors.LimitExceededException(
-                f"{key.arn} has reached the limit of {rotation.MAX_ON_DEMAND_ROTATIONS} on-demand rotations."
+                "The on-demand rotations limit has been reached for the given keyId. No more on-demand rotations can"
+                f" be performed for this key: {key.arn}"
             )
         now = keys.epoch(ctx.now)
         if key.origin == "EXTERNAL":

@@ -23,7 +23,7 @@ def tag_resource(ctx, params):
 def untag_resource(ctx, params):
     for tag_key in params["TagKeys"]:
         if tag_key.lower().startswith("aws:"):
-            raise errors.TagException("Tags beginning with aws: are reserved for AWS use.")
+            raise errors.TagException(tags.RESERVED)
     with ctx.store.tx() as db:
         key = _taggable(ctx, db, params)
         tags.remove(db, key.account_id, key.region, key.key_id, params["TagKeys"])

@@ -7,12 +7,18 @@ from . import errors
 MAX_TAGS_PER_KEY = 50
 
 
+# KMS's words as localstack's AWS-validated KMS snapshot (recorded to 2025) has them.
+RESERVED = "Tags beginning with aws: are reserved"
+
+
 def check(tags: list[dict]) -> None:
+    if len(tags) > MAX_TAGS_PER_KEY:  # in one request: CreateKey's recorded answer
+        raise errors.TagException("Too many tags")
     seen = set()
     for tag in tags:
         key = tag["TagKey"]
         if key.lower().startswith("aws:"):
-            raise errors.TagException("Tags beginning with aws: are reserved for AWS use.")
+            raise errors.TagException(RESERVED)
         if key in seen:
             raise errors.TagException("Duplicate tag keys")
         seen.add(key)

@@ -71,3 +71,12 @@ def test_tag_limits(kms, key):
     assert len(page["Tags"]) == 30 and page["Truncated"] and page["Tags"][0] == {"TagKey": "t00", "TagValue": "1"}
     rest = kms.list_resource_tags(KeyId=key["KeyId"], Marker=page["NextMarker"])
     assert len(rest["Tags"]) == 20 and not rest["Truncated"]
+
+
+def test_tag_errors_in_kmss_words(kms):
+    # localstack's AWS-validated KMS snapshot (recorded to 2025).
+    many = [{"TagKey": f"t{n:02}", "TagValue": "1"} for n in range(51)]
+    assert error_of(kms.create_key, Tags=many) == ("TagException", "Too many tags", 400)
+    for reserved in ("aws:key1", "AWS:key1"):
+        assert error_of(kms.create_key, Tags=[{"TagKey": reserved, "TagValue": "v"}]) == (
+            "TagException", "Tags beginning with aws: are reserved", 400)
