@@ -160,6 +160,9 @@ def test_derive_shared_secret(kms):
     wrong_curve = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     assert error_of(kms.derive_shared_secret, KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=wrong_curve)[0] == "ValidationException"
+    # Bytes that are no public key at all: no message (localstack's AWS-validated snapshot).
+    assert error_of(kms.derive_shared_secret, KeyId=key["KeyId"], KeyAgreementAlgorithm="ECDH",
+                    PublicKey=b"InvalidPublicKey") == ("ValidationException", "", 400)
     signing = kms.create_key(KeySpec="ECC_NIST_P384", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
     assert error_of(kms.derive_shared_secret, KeyId=signing["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=mine_der)[0] == "InvalidKeyUsageException"
 
