@@ -56,7 +56,9 @@ def version_marker(key_marker: str | None, version_id_marker: str | None) -> str
     return version_id_marker
 
 
-def _rolled_up(key: str, prefix: str, delimiter: str | None) -> str | None:
+def rolled_up(key: str, prefix: str, delimiter: str | None) -> str | None:
+    """The common prefix ``key`` rolls up into under ``prefix`` and
+    ``delimiter``, or None."""
     if not delimiter:
         return None
     at = key.find(delimiter, len(prefix))
@@ -68,9 +70,10 @@ def current(db, bucket: str, *, prefix: str, delimiter: str | None, after: str |
     entries: list = []
     prefixes: list[str] = []
     last = None
-    # Resuming right after a common prefix: skip all of it.
-    skipping = after if after and delimiter and _rolled_up(after, prefix, delimiter) == after else None
-    cursor = after + PAST if skipping else after
+    # Resuming after a common prefix, or after a key inside one: skip all of
+    # it, as S3 does (localstack's AWS-validated test_list_objects_marker_common_prefixes).
+    skipping = rolled_up(after, prefix, delimiter) if after and delimiter else None
+    cursor = skipping + PAST if skipping else after
     if limit == 0:
         return Page(entries, prefixes, False, None)
     while True:
@@ -93,7 +96,7 @@ def current(db, bucket: str, *, prefix: str, delimiter: str | None, after: str |
             cursor = key
             if row["delete_marker"] or (skipping and key.startswith(skipping)):
                 continue
-            common = _rolled_up(key, prefix, delimiter)
+            common = rolled_up(key, prefix, delimiter)
             if len(entries) + len(prefixes) == limit:
                 return Page(entries, prefixes, True, last)
             if common is not None:
@@ -116,8 +119,8 @@ def versions(db, bucket: str, *, prefix: str, delimiter: str | None, key_marker:
     last = None
     last_row = None
     skipping = None
-    if key_marker and delimiter and _rolled_up(key_marker, prefix, delimiter) == key_marker:
-        skipping = key_marker
+    if key_marker and delimiter:
+        skipping = rolled_up(key_marker, prefix, delimiter)
     # (key, id): resume strictly after this position in (key asc, id desc) order.
     position = None
     if key_marker is not None:
@@ -131,7 +134,8 @@ def versions(db, bucket: str, *, prefix: str, delimiter: str | None, key_marker:
                 raise InvalidArgument("Invalid version id specified", ArgumentName="version-id-marker",
                                       ArgumentValue=version_marker)
             marker_id = found[0]
-        position = (key_marker + PAST if skipping else key_marker, marker_id)
+        # A marker inside (or at) a common prefix resumes after all of it.
+        position = (skipping + PAST, None) if skipping else (key_marker, marker_id)
     if limit == 0:
         return Page(entries, prefixes, False, None)
     while True:
@@ -155,7 +159,7 @@ def versions(db, bucket: str, *, prefix: str, delimiter: str | None, key_marker:
                 continue
             if len(entries) + len(prefixes) == limit:
                 return Page(entries, prefixes, True, last, last_row)
-            common = _rolled_up(key, prefix, delimiter)
+            common = rolled_up(key, prefix, delimiter)
             if common is not None:
                 prefixes.append(common)
                 last = skipping = common

@@ -1,6 +1,8 @@
 """Bucket operations: create, delete, head, list, location."""
 from __future__ import annotations
 
+from simulator import regions
+
 from . import acl, buckets, listing, operation, tagging
 from .errors import (
     InvalidArgument,
@@ -70,6 +72,10 @@ def list_buckets(ctx, params):
                               ArgumentName="max-buckets", ArgumentValue=str(limit))
     token = params.get("ContinuationToken")
     after = listing.from_continuation_token(token) if token else None
+    region = params.get("BucketRegion")
+    if region is not None and region not in regions.of("s3"):
+        # localstack's AWS-validated test_list_buckets_region_validation.
+        raise InvalidArgument(f"Argument value {region} is not a valid AWS Region", ArgumentName="bucket-region")
     page_size = limit or buckets.MAX_BUCKETS
     rows = buckets.list_for(ctx, prefix=params.get("Prefix"), region=params.get("BucketRegion"), after=after,
                             limit=page_size + 1)

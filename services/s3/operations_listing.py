@@ -48,7 +48,8 @@ def list_objects_v2(ctx, params):
     encode = listing.encoder(params.get("EncodingType"))
     limit = listing.max_keys(params.get("MaxKeys"))
     token = params.get("ContinuationToken")
-    after = listing.from_continuation_token(token) if token else params.get("StartAfter")
+    # An empty token is a bad one (localstack's AWS-validated list snapshots), not none.
+    after = listing.from_continuation_token(token) if token is not None else params.get("StartAfter")
     page = listing.current(ctx.store.read(), bucket["name"], prefix=params.get("Prefix") or "",
                            delimiter=params.get("Delimiter"), after=after, limit=limit)
     out = _common(params, page, encode)

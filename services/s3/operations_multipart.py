@@ -6,7 +6,7 @@ import json
 from . import (acl, buckets, checksums, conditions, listing, multipart, object_lock, objects, operation, ranges,
                restore, tagging)
 from . import server_side_encryption as sse
-from .errors import AccessDenied, InvalidObjectState, InvalidRequest, MalformedXML
+from .errors import AccessDenied, InvalidArgument, InvalidObjectState, InvalidRequest, MalformedXML
 from .objects import quoted, timestamp
 from .server_side_encryption import Protection
 
@@ -246,8 +246,22 @@ def list_multipart_uploads(ctx, params):
     delimiter = params.get("Delimiter")
     limit = min(listing.non_negative(params.get("MaxUploads"), "max-uploads") or MAX_PARTS_LISTED, MAX_PARTS_LISTED)
     key_marker = params.get("KeyMarker") or ""
-    id_marker = params.get("UploadIdMarker") or ""
-    rows = ctx.store.read().execute(
+    # Without a key marker S3 ignores the upload id marker (and echoes "").
+    id_marker = (params.get("UploadIdMarker") or "") if key_marker else ""
+    db = ctx.store.read()
+    # Resume after the marker upload in the listing's own order (key, then
+    # initiation), or after all of the key marker's uploads, or, for a key
+    # marker inside a common prefix, after all of that prefix: as recorded in
+    # localstack's AWS-validated test_list_multiparts_next_marker and
+    # test_list_multipart_uploads_marker_common_prefixes.
+    resume = None
+    if id_marker:
+        resume = db.execute("SELECT initiated, upload_id FROM s3_uploads WHERE bucket = ? AND key = ? AND upload_id = ?",
+                            (bucket["name"], key_marker, id_marker)).fetchone()
+        if resume is None:
+            raise InvalidArgument("Invalid uploadId marker", ArgumentName="upload-id-marker", ArgumentValue=id_marker)
+    skipping = listing.rolled_up(key_marker, prefix, delimiter) if key_marker else None
+    rows = db.execute(
         "SELECT * FROM s3_uploads WHERE bucket = ? AND key >= ? ORDER BY key, initiated, upload_id",
         (bucket["name"], max(prefix, key_marker)),
     )
@@ -255,13 +269,11 @@ def list_multipart_uploads(ctx, params):
     for row in rows:
         if not row["key"].startswith(prefix):
             break
-        if key_marker and (row["key"] < key_marker or (row["key"] == key_marker and (
-                not id_marker or row["upload_id"] <= id_marker))):
+        if skipping and row["key"].startswith(skipping):
             continue
-        common = None
-        if delimiter:
-            at = row["key"].find(delimiter, len(prefix))
-            common = row["key"][: at + len(delimiter)] if at >= 0 else None
+        if row["key"] == key_marker and (resume is None or (row["initiated"], row["upload_id"]) <= tuple(resume)):
+            continue
+        common = listing.rolled_up(row["key"], prefix, delimiter)
         if common is not None and prefixes and prefixes[-1] == common:
             continue
         if len(uploads) + len(prefixes) == limit:

@@ -36,8 +36,8 @@ def request(ctx, row, restore_request: dict) -> bool:
     if restore_request.get("Type") not in (None, "SELECT"):
         raise MalformedXML()  # the one type the schema knows
     if row["storage_class"] not in DELAYS:
-        raise InvalidObjectState("Restore is not allowed for the object's current storage class",
-                                 StorageClass=row["storage_class"])
+        # No StorageClass element here, unlike GetObject's refusal (S3's XML as recorded by restore tools).
+        raise InvalidObjectState("Restore is not allowed for the object's current storage class")
     days = restore_request.get("Days")
     if days is None or days < 1:
         raise MalformedXML()

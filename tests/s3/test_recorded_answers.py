@@ -162,3 +162,45 @@ def test_part_one_of_a_single_put_object(s3, bucket):
                                                                                                    False)
     assert got["Body"].read() == b"abcdefgh"
     assert error_of(s3.get_object, Bucket=bucket, Key="k", PartNumber=2)[::2] == ("InvalidPartNumber", 416)
+
+
+# -- listings ----------------------------------------------------------------------------
+def test_a_marker_inside_a_common_prefix_skips_all_of_it(s3, bucket):
+    # test_list_objects_marker_common_prefixes, test_list_object_versions_pagination_common_prefixes,
+    # test_list_multipart_uploads_marker_common_prefixes ("manual-first-file")
+    for key in ("folder/aSubfolder/subFile1", "folder/aSubfolder/subFile2", "folder/file1", "folder/file2"):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"x")
+        s3.create_multipart_upload(Bucket=bucket, Key=key)
+    inside = dict(Bucket=bucket, Prefix="folder/", Delimiter="/")
+    page = s3.list_objects(**inside, MaxKeys=1, Marker="folder/aSubfolder/subFile1")
+    assert ([c["Key"] for c in page["Contents"]], page["NextMarker"], page["IsTruncated"]) == (
+        ["folder/file1"], "folder/file1", True)
+    versions = s3.list_object_versions(**inside, MaxKeys=1, KeyMarker="folder/aSubfolder/subFile1")
+    assert ([v["Key"] for v in versions["Versions"]], versions["NextKeyMarker"]) == (["folder/file1"], "folder/file1")
+    uploads = s3.list_multipart_uploads(**inside, MaxUploads=1, KeyMarker="folder/aSubfolder/subFile1")
+    assert ([u["Key"] for u in uploads["Uploads"]], uploads["NextKeyMarker"]) == (["folder/file1"], "folder/file1")
+
+
+def test_upload_id_markers(s3, bucket):
+    # test_list_multiparts_next_marker: resume after the marker upload in initiation order.
+    ids = [s3.create_multipart_upload(Bucket=bucket, Key="a")["UploadId"] for _ in range(3)]
+    other = s3.create_multipart_upload(Bucket=bucket, Key="b")["UploadId"]
+    listed = s3.list_multipart_uploads(Bucket=bucket, KeyMarker="a", UploadIdMarker=ids[0])
+    assert [u["UploadId"] for u in listed["Uploads"]] == ids[1:] + [other]
+    last = s3.list_multipart_uploads(Bucket=bucket, KeyMarker="a", UploadIdMarker=ids[2])
+    assert [u["UploadId"] for u in last["Uploads"]] == [other]
+    assert error_body(s3.list_multipart_uploads, Bucket=bucket, KeyMarker="b", UploadIdMarker=ids[0]) == {
+        "Code": "InvalidArgument", "Message": "Invalid uploadId marker", "ArgumentName": "upload-id-marker",
+        "ArgumentValue": ids[0]}
+    alone = s3.list_multipart_uploads(Bucket=bucket, UploadIdMarker=ids[0])
+    assert (alone["UploadIdMarker"], len(alone["Uploads"])) == ("", 4)
+
+
+def test_listing_arguments_s3_refuses(s3, bucket):
+    # test_list_objects_v2_continuation_start_after ("exc-continuation-token"), test_list_buckets_region_validation
+    error = error_body(s3.list_objects_v2, Bucket=bucket, ContinuationToken="")
+    assert (error["Code"], error["Message"], error["ArgumentName"]) == (
+        "InvalidArgument", "The continuation token provided is incorrect", "continuation-token")
+    assert error_body(s3.list_buckets, BucketRegion="eu-east-1") == {
+        "Code": "InvalidArgument", "Message": "Argument value eu-east-1 is not a valid AWS Region",
+        "ArgumentName": "bucket-region"}
