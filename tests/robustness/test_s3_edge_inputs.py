@@ -191,3 +191,12 @@ def test_a_document_the_model_requires_a_digest_for(sweep):
                                  headers={"x-amz-checksum-sha256": digest}))
     assert answer.status == 200, answer
     sweep.s3.delete_object_tagging(Bucket=sweep.bucket, Key="obj")
+
+
+# An empty integer query value is no value: ListParts with part-number-marker=
+# and max-parts= lists from the start (localstack's AWS-validated
+# test_list_parts_empty_part_number_marker).
+def test_empty_integer_arguments_are_absent(sweep):
+    answer = sweep.send("GET", "/mp", f"uploadId={sweep.upload}&part-number-marker=&max-parts=")
+    assert answer.status == 200, answer
+    assert b"<PartNumberMarker>0</PartNumberMarker>" in answer.body and b"<MaxParts>1000</MaxParts>" in answer.body
