@@ -32,7 +32,9 @@ def get_parameters_for_import(ctx, params):
 
 def _expiry(ctx, params) -> tuple[str, float | None]:
     valid_to = params.get("ValidTo")
-    model = params.get("ExpirationModel") or ("KEY_MATERIAL_EXPIRES" if valid_to is not None else "KEY_MATERIAL_DOES_NOT_EXPIRE")
+    # The model's default, so neither member given is refused for want of a
+    # ValidTo (localstack's AWS-validated import snapshot, recorded 2025).
+    model = params.get("ExpirationModel") or "KEY_MATERIAL_EXPIRES"
     if model == "KEY_MATERIAL_EXPIRES":
         if valid_to is None:
             raise errors.ValidationException("A validTo date must be set if the ExpirationModel is KEY_MATERIAL_EXPIRES")
