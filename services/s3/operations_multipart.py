@@ -187,7 +187,7 @@ def complete_multipart_upload(ctx, params):
     with ctx.store.tx() as tx:
         multipart.get(ctx, bucket["name"], key, upload["upload_id"], db=tx)  # not completed or aborted meanwhile
         committed = objects.commit(ctx, bucket["name"], key, fields, parts=object_parts, if_match=if_match,
-                                   if_none_match=if_none_match)
+                                   if_none_match=if_none_match, started=upload["initiated"])
         leftovers = [b for b in multipart.remove(ctx, upload["upload_id"]) if b not in kept]
     ctx.store.blobs.delete(*committed.doomed_blobs, *leftovers)
     out = {"Location": f"/{bucket['name']}/{key}", "Bucket": bucket["name"], "Key": key, "ETag": quoted(etag),

@@ -204,3 +204,30 @@ def test_listing_arguments_s3_refuses(s3, bucket):
     assert error_body(s3.list_buckets, BucketRegion="eu-east-1") == {
         "Code": "InvalidArgument", "Message": "Argument value eu-east-1 is not a valid AWS Region",
         "ArgumentName": "bucket-region"}
+
+
+def test_a_conditional_completion_after_the_key_changed_during_the_upload(server, s3, bucket):
+    # test_multipart_if_match_with_put ("complete-multipart-if-match-put-during"),
+    # test_multipart_if_none_match_with_delete (a versioned bucket keeps the delete marker to see)
+    etag = s3.put_object(Bucket=bucket, Key="k", Body=b"before")["ETag"]
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
+    part = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload, PartNumber=1, Body=b"part")
+    server.advance_clock(2)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"during")
+    done = dict(Bucket=bucket, Key="k", UploadId=upload, MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+    error = error_body(s3.complete_multipart_upload, **done, IfMatch=etag)
+    assert (error["Code"], error["Condition"], error["Key"]) == ("ConditionalRequestConflict", "If-Match", "k")
+    assert error["Message"] == "The conditional request cannot succeed due to a conflicting operation against this resource."
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"during"
+    # Unconditional, it completes.
+    s3.complete_multipart_upload(**done)
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"part"
+    _versioned(s3, bucket)
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="v")["UploadId"]
+    part = s3.upload_part(Bucket=bucket, Key="v", UploadId=upload, PartNumber=1, Body=b"part")
+    s3.put_object(Bucket=bucket, Key="v", Body=b"x")
+    server.advance_clock(2)
+    s3.delete_object(Bucket=bucket, Key="v")
+    assert error_body(s3.complete_multipart_upload, Bucket=bucket, Key="v", UploadId=upload, IfNoneMatch="*",
+                      MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})["Code"] == \
+        "ConditionalRequestConflict"
