@@ -28,6 +28,7 @@ import datetime as _dt
 from policies.actions.s3 import object_arn
 from simulator import authorization
 
+from . import buckets
 from .errors import AccessDenied, InvalidArgument, InvalidRequest, MalformedXML
 
 MODES = ("GOVERNANCE", "COMPLIANCE")
@@ -113,8 +114,6 @@ def default_retention(ctx, bucket) -> Lock:
     """The bucket's default retention for a version written now, if any."""
     if not bucket["object_lock"]:
         return Lock()
-    from . import buckets  # buckets imports the errors this module does; kept lazy for the module graph
-
     rule = ((buckets.config(ctx, bucket["name"], CONFIG) or {}).get("Rule") or {}).get("DefaultRetention")
     if not rule:
         return Lock()
